@@ -1,0 +1,1 @@
+"""wfm benchmark suite: ``python -m benchmarks [--quick]``. See benchmarks/README.md."""
