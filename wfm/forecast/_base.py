@@ -1,0 +1,242 @@
+"""The forecaster base class: parameters, fit/predict contract, count-aware calibrated quantiles.
+
+Every model predicts a mean number of calls per interval. Quantiles come from a negative-binomial
+distribution around that mean, ``Var = mu + dispersion * mu**2`` (Poisson noise plus a multiplicative level
+error, the shape of call-count forecast errors). ``dispersion_`` is calibrated on a rolling-origin backtest
+of the model on its own history so that the central ``interval_level`` interval holds that share of actuals.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from wfm.exceptions import DataFormatError, InvalidParameterError, NotFittedError
+from wfm.forecast._days import per_day
+from wfm.forecast._frame import quantile_name
+from wfm.forecast.holidays import HolidayInput, normalize_holidays
+
+__all__ = ["Forecaster", "nb_quantiles", "fit_dispersion", "rolling_origin"]
+
+_WEEK = pd.Timedelta("7D")
+
+
+def nb_quantiles(mu: np.ndarray, dispersion: float, q: float) -> np.ndarray:
+    """Quantile ``q`` of NegBin(mean ``mu``, variance ``mu + dispersion mu^2``); Poisson when dispersion is 0."""
+    mu = np.clip(np.asarray(mu, dtype=float), 0.0, None)
+    out = np.zeros_like(mu)
+    pos = mu > 0
+    if not pos.any():
+        return out
+    if dispersion <= 1e-9:
+        out[pos] = stats.poisson.ppf(q, mu[pos])
+    else:
+        n = 1.0 / dispersion
+        out[pos] = stats.nbinom.ppf(q, n, n / (n + mu[pos]))
+    return out
+
+
+def _coverage(y: np.ndarray, mu: np.ndarray, alpha: float, level: float) -> float:
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    if alpha <= 1e-9:
+        f_y = stats.poisson.cdf(y, mu)
+        f_ym1 = stats.poisson.cdf(y - 1, mu)
+    else:
+        n = 1.0 / alpha
+        p = n / (n + mu)
+        f_y = stats.nbinom.cdf(y, n, p)
+        f_ym1 = stats.nbinom.cdf(y - 1, n, p)
+    # y >= ppf(lo)  <=>  F(y) >= lo ;  y <= ppf(hi)  <=>  F(y-1) < hi
+    return float(np.mean((f_y >= lo_q) & (f_ym1 < hi_q)))
+
+
+def fit_dispersion(y: np.ndarray, mu: np.ndarray, *, level: float = 0.8) -> float:
+    """Smallest NB dispersion whose central ``level`` interval covers ``level`` of the actuals ``y``.
+
+    Structural zeros (``mu == 0`` and ``y == 0``) are left out: they are covered by any interval and would
+    make the bands too narrow during open hours.
+    """
+    y = np.rint(np.asarray(y, dtype=float))
+    mu = np.clip(np.asarray(mu, dtype=float), 1e-6, None)
+    keep = (y > 0) | (mu > 1e-3)
+    y, mu = y[keep], mu[keep]
+    if y.size == 0:
+        return 0.0
+    if _coverage(y, mu, 0.0, level) >= level:
+        return 0.0
+    lo, hi = np.log(1e-4), np.log(20.0)
+    if _coverage(y, mu, float(np.exp(hi)), level) < level:
+        return float(np.exp(hi))
+    for _ in range(25):
+        mid = (lo + hi) / 2
+        if _coverage(y, mu, float(np.exp(mid)), level) >= level:
+            hi = mid
+        else:
+            lo = mid
+    return float(np.exp(hi))
+
+
+def rolling_origin(model: Forecaster, y: pd.Series, holidays: dict, *, horizon: int, n_windows: int,
+                   step: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Refit ``model`` (a clone, without calibration) at ``n_windows`` cutoffs and predict ``horizon`` ahead.
+
+    Returns ``(cutoff position, actual, predicted mean)`` per window, oldest first; cutoffs are placed so the
+    last window ends at the end of ``y``; windows whose training part is too short are skipped.
+    """
+    out = []
+    n = len(y)
+    for w in range(n_windows, 0, -1):
+        cut = n - horizon - (w - 1) * step
+        if cut <= 0:
+            continue
+        train = y.iloc[:cut]
+        m = model.clone(calibration_windows=0)
+        if len(train) < m.min_history(train.index.freq):
+            continue
+        m.fit(train, holidays=holidays)
+        mu = m._predict_mean(horizon)
+        out.append((cut, y.to_numpy(dtype=float)[cut:cut + horizon], mu))
+    return out
+
+
+class Forecaster:
+    """Base class: stores parameters, checks history, calibrates intervals, builds the prediction frame.
+
+    Subclasses implement ``_fit(y)`` and ``_predict_mean(horizon) -> ndarray`` and set ``alias``.
+    """
+
+    alias = "Forecaster"
+    min_history_days = 7.0
+
+    def __init__(self, *, calibration_windows: int = 4, interval_level: float = 0.8) -> None:
+        self.calibration_windows = calibration_windows
+        self.interval_level = interval_level
+
+    # -- scikit-learn-like parameter handling -------------------------------------------------------------
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters and their current values."""
+        names = [p for c in type(self).__mro__ if "__init__" in c.__dict__
+                 for p in inspect.signature(c.__init__).parameters if p != "self"]
+        names = [n for n in names if n not in ("args", "kwargs")]
+        return {n: getattr(self, n) for n in dict.fromkeys(names)}
+
+    def clone(self, **overrides: Any) -> Forecaster:
+        """An unfitted copy with the same parameters (``overrides`` replace some)."""
+        params = self.get_params()
+        params.update(overrides)
+        return type(self)(**params)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def min_history(self, step: pd.Timedelta | Any) -> int:
+        """Fewest intervals of history ``fit`` accepts."""
+        return int(np.ceil(self.min_history_days * per_day(pd.Timedelta(step))))
+
+    # -- fit / predict --------------------------------------------------------------------------------
+    def fit(self, y: pd.Series, *, holidays: HolidayInput = None) -> Forecaster:
+        """Learn from ``y``, a regular series of calls per interval (DatetimeIndex of interval starts).
+
+        Parameters
+        ----------
+        y : pandas.Series
+            Calls per interval on a complete regular grid (closed intervals as 0).
+        holidays : list of dates, mapping date -> label, or DataFrame, optional
+            Special days in the history and the horizon (see :mod:`wfm.forecast.holidays`).
+        """
+        if not 0 < self.interval_level < 1:
+            raise InvalidParameterError(f"`interval_level` must be in (0, 1); got {self.interval_level!r}")
+        if int(self.calibration_windows) != self.calibration_windows or self.calibration_windows < 0:
+            raise InvalidParameterError(
+                f"`calibration_windows` must be an integer >= 0; got {self.calibration_windows!r}")
+        if not isinstance(y, pd.Series) or not isinstance(y.index, pd.DatetimeIndex):
+            raise DataFormatError("`y` must be a pandas Series with a DatetimeIndex of interval starts")
+        step = y.index.freq if y.index.freq is not None else pd.infer_freq(y.index)
+        if step is None:
+            raise DataFormatError("`y` index must be a regular grid; use wfm.forecast.forecast for raw frames")
+        step = pd.Timedelta(pd.tseries.frequencies.to_offset(step))
+        vals = y.to_numpy(dtype=float)
+        if not np.all(np.isfinite(vals)) or np.any(vals < 0):
+            raise DataFormatError("`y` must be finite calls >= 0 per interval")
+        need = self.min_history(step)
+        if len(y) < need:
+            raise DataFormatError(
+                f"history too short for {self.alias}: {len(y)} intervals ({len(y) / per_day(step):.1f} days); "
+                f"needs at least {need} intervals ({need / per_day(step):.0f} days)")
+        self.step_ = step
+        self.last_ts_ = y.index[-1]
+        self.holidays_ = normalize_holidays(holidays)
+        self._fit(y)
+        self.dispersion_ = self._calibrate(y)
+        return self
+
+    def _calibrate(self, y: pd.Series) -> float:
+        p = per_day(self.step_)
+        week = 7 * p
+        if self.calibration_windows > 0 and len(y) >= self.min_history(self.step_) + week:
+            runs = rolling_origin(self, y, self.holidays_, horizon=week, n_windows=int(self.calibration_windows),
+                                  step=week)
+            if runs:
+                act = np.concatenate([r[1] for r in runs])
+                mu = np.concatenate([r[2] for r in runs])
+                return fit_dispersion(act, mu, level=self.interval_level)
+        # Too little history to backtest: a weekly-difference estimate (Var(y_t - y_{t-w}) = 2 Var).
+        vals = y.to_numpy(dtype=float)
+        lag = week if len(vals) > week + p else p
+        if len(vals) <= lag:
+            return 0.05
+        d = vals[lag:] - vals[:-lag]
+        m = (vals[lag:] + vals[:-lag]) / 2
+        den = float(np.mean(m ** 2))
+        return float(max((np.mean(d ** 2) / 2 - np.mean(m)) / den, 0.0)) if den > 0 else 0.0
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "dispersion_"):
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call `fit` first")
+
+    def predict(self, horizon: int, *, quantiles: Sequence[float] | None = (0.1, 0.5, 0.9),
+                target_col: str = "volume") -> pd.DataFrame:
+        """Forecast ``horizon`` intervals after the end of the history.
+
+        Parameters
+        ----------
+        horizon : int
+            Number of intervals (>= 1).
+        quantiles : sequence of float, optional
+            Quantile levels in (0, 1); each adds a column ``volume_q<100*q>`` (calls).
+
+        Returns
+        -------
+        DataFrame
+            ``ts`` (interval start), ``volume`` (mean calls, >= 0) and one column per quantile. The band
+            always contains the point forecast (widened where integer quantiles of tiny means fall short).
+        """
+        self._check_fitted()
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise InvalidParameterError(f"`horizon` must be an integer >= 1 intervals; got {horizon!r}")
+        mu = np.clip(np.asarray(self._predict_mean(int(horizon)), dtype=float), 0.0, None)
+        ts = pd.date_range(self.last_ts_ + self.step_, periods=int(horizon), freq=self.step_)
+        out = pd.DataFrame({"ts": ts, target_col: mu})
+        for q in sorted(set(float(x) for x in (quantiles or ()))):
+            if not 0 < q < 1:
+                raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles or ())!r}")
+            v = nb_quantiles(mu, self.dispersion_, q)
+            if q < 0.5:
+                v = np.minimum(v, mu)
+            elif q > 0.5:
+                v = np.maximum(v, mu)
+            out[quantile_name(q, target_col)] = v
+        return out
+
+    # -- to implement -------------------------------------------------------------------------------------
+    def _fit(self, y: pd.Series) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _predict_mean(self, horizon: int) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError

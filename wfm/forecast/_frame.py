@@ -1,0 +1,270 @@
+"""Input handling: long frames in, validated regular per-queue series out; call records to intervals.
+
+The orchestrators (:func:`wfm.forecast.forecast`, :func:`wfm.forecast.cross_validation`) own DataFrames; the
+models see one regular ``pandas.Series`` per queue (a complete grid of intervals, closed hours as 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.exceptions import DataFormatError, InvalidParameterError
+
+__all__ = ["calls_to_intervals", "quantile_name", "parse_horizon", "QueueSeries", "prepare_history"]
+
+_DAY = pd.Timedelta("1D")
+
+
+def quantile_name(q: float, target_col: str = "volume") -> str:
+    """Column name of quantile ``q``: 0.1 -> ``"volume_q10"``, 0.025 -> ``"volume_q2.5"``."""
+    return f"{target_col}_q{float(q) * 100:g}"
+
+
+def check_quantiles(quantiles: Sequence[float] | None) -> tuple[float, ...]:
+    if quantiles is None:
+        return ()
+    qs = tuple(float(q) for q in quantiles)
+    bad = [q for q in qs if not 0.0 < q < 1.0]
+    if bad:
+        raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles)!r}")
+    return tuple(sorted(set(qs)))
+
+
+def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, cols: Sequence[str]) -> str:
+    """Up to five offending rows, as 'row <index>: col=value, ...' for error messages."""
+    bad = frame.loc[np.asarray(mask), list(cols)].head(5)
+    parts = []
+    for idx, row in bad.iterrows():
+        parts.append(f"row {idx}: " + ", ".join(f"{c}={row[c]!r}" for c in cols))
+    return "; ".join(parts)
+
+
+def check_freq(freq: str | pd.Timedelta) -> pd.Timedelta:
+    try:
+        step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)) if isinstance(freq, str) else pd.Timedelta(freq)
+    except (ValueError, TypeError) as exc:
+        raise InvalidParameterError(f"`freq` must be an interval such as '15min' or '30min'; got {freq!r}") from exc
+    if step <= pd.Timedelta(0) or _DAY % step != pd.Timedelta(0):
+        raise InvalidParameterError(f"`freq` must be a positive interval that divides one day; got {freq!r}")
+    return step
+
+
+def parse_horizon(horizon: int | str | pd.Timedelta, step: pd.Timedelta) -> int:
+    """Number of intervals in ``horizon`` (an int count of intervals, or a duration such as ``"14D"``)."""
+    if isinstance(horizon, bool):
+        raise InvalidParameterError(f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}")
+    if isinstance(horizon, (int, np.integer)):
+        n = int(horizon)
+    else:
+        try:
+            dur = pd.Timedelta(horizon)
+        except (ValueError, TypeError) as exc:
+            raise InvalidParameterError(
+                f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}") from exc
+        if dur % step != pd.Timedelta(0):
+            raise InvalidParameterError(f"`horizon` must be a whole number of {step} intervals; got {horizon!r}")
+        n = int(dur / step)
+    if n < 1:
+        raise InvalidParameterError(f"`horizon` must be at least 1 interval; got {horizon!r}")
+    return n
+
+
+@dataclass
+class QueueSeries:
+    """One queue's validated history on a complete regular grid."""
+
+    key: tuple
+    volume: pd.Series  # regular DatetimeIndex, closed/absent intervals as 0
+    aht: pd.Series | None  # seconds, NaN where no calls
+    observed: np.ndarray  # True where the input had a row (False for filled-in absent intervals)
+
+
+def _to_frame(history: pd.DataFrame | pd.Series, time_col: str, target_col: str) -> pd.DataFrame:
+    if isinstance(history, pd.Series):
+        if not isinstance(history.index, pd.DatetimeIndex):
+            raise DataFormatError(
+                f"a Series history needs a DatetimeIndex of interval starts; got {type(history.index).__name__}")
+        return pd.DataFrame({time_col: history.index, target_col: history.to_numpy()})
+    if not isinstance(history, pd.DataFrame):
+        raise DataFormatError(f"`history` must be a DataFrame or a Series; got {type(history).__name__}")
+    return history
+
+
+def infer_step(ts: pd.Series, time_col: str) -> pd.Timedelta:
+    """The interval: the most common gap between consecutive timestamps of a queue (gaps may be closed hours)."""
+    diffs = ts.diff().dropna()
+    diffs = diffs[diffs > pd.Timedelta(0)]
+    if diffs.empty:
+        raise DataFormatError(f"cannot infer the interval from column `{time_col}`: fewer than 2 distinct times")
+    return pd.Timedelta(diffs.mode().iloc[0])
+
+
+def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedelta | None = None,
+                    id_col: str | Sequence[str] | None = "queue", time_col: str = "ts",
+                    target_col: str = "volume", aht_col: str = "aht",
+                    ) -> tuple[list[QueueSeries], pd.Timedelta, list[str]]:
+    """Validate a long history frame and return one regular series per queue, the interval and the id columns.
+
+    Rules (each violation raises :class:`~wfm.exceptions.DataFormatError` naming the column and up to five
+    rows): ``time_col`` is datetime-like, sorted within each queue and unique; every timestamp lies on the
+    interval grid (gaps of whole intervals are closed hours and become 0); ``target_col`` is finite and >= 0.
+    """
+    frame = _to_frame(history, time_col, target_col)
+    ids = [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
+    ids = [c for c in ids if c in frame.columns]
+    for col in (time_col, target_col):
+        if col not in frame.columns:
+            raise DataFormatError(f"history lacks column `{col}`; has {list(frame.columns)}")
+    if frame.empty:
+        raise DataFormatError("history is empty")
+    ts = frame[time_col]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        try:
+            ts = pd.to_datetime(ts)
+        except (ValueError, TypeError) as exc:
+            raise DataFormatError(f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}") from exc
+    if ts.isna().any():
+        raise DataFormatError(f"column `{time_col}` has missing timestamps: {_rows(frame, ts.isna(), [time_col])}")
+    if getattr(ts.dt, "tz", None) is not None:
+        # Work in local wall-clock time: the day/week patterns of callers follow the clock on the wall.
+        ts = ts.dt.tz_localize(None)
+    vol = pd.to_numeric(frame[target_col], errors="coerce")
+    bad = vol.isna().to_numpy() | ~np.isfinite(vol.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        raise DataFormatError(f"column `{target_col}` must be finite numbers (no NaN); "
+                              f"{int(bad.sum())} bad row(s): {_rows(frame, bad, [time_col, target_col])}")
+    neg = (vol < 0).to_numpy()
+    if neg.any():
+        raise DataFormatError(f"column `{target_col}` must be >= 0 calls; {int(neg.sum())} negative row(s): "
+                              f"{_rows(frame, neg, [time_col, target_col])}")
+    has_aht = aht_col in frame.columns
+    work = pd.DataFrame({"_ts": ts.to_numpy(), "_y": vol.to_numpy(dtype=float)}, index=frame.index)
+    if has_aht:
+        work["_aht"] = pd.to_numeric(frame[aht_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    for c in ids:
+        work[c] = frame[c].to_numpy()
+    groups = work.groupby(ids, sort=True, dropna=False) if ids else [((), work)]
+    step = check_freq(freq) if freq is not None else None
+    out: list[QueueSeries] = []
+    common: pd.Timedelta | None = None
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        t = g["_ts"]
+        dif = t.diff()
+        unsorted = (dif < pd.Timedelta(0)).to_numpy()
+        if unsorted.any():
+            raise DataFormatError(f"column `{time_col}` must be sorted within each queue; out of order at "
+                                  f"{_rows(frame.loc[g.index], unsorted, [*ids, time_col])}")
+        dup = (dif == pd.Timedelta(0)).to_numpy()
+        if dup.any():
+            raise DataFormatError(f"column `{time_col}` has duplicated timestamps: "
+                                  f"{_rows(frame.loc[g.index], dup, [*ids, time_col])}")
+        qstep = step if step is not None else infer_step(t, time_col)
+        if _DAY % qstep != pd.Timedelta(0):
+            raise DataFormatError(f"column `{time_col}`: inferred interval {qstep} does not divide a day; "
+                                  f"pass `freq`")
+        off = ((t - t.iloc[0].normalize()) % qstep != pd.Timedelta(0)).to_numpy()
+        if off.any():
+            raise DataFormatError(f"column `{time_col}` has irregular intervals (not on the {qstep} grid): "
+                                  f"{_rows(frame.loc[g.index], off, [*ids, time_col])}")
+        if common is not None and qstep != common:
+            raise DataFormatError(f"column `{time_col}`: queues have different intervals ({qstep} vs "
+                                  f"{common}); pass `freq` or forecast them separately")
+        common = qstep
+        grid = pd.date_range(t.iloc[0], t.iloc[-1], freq=qstep)
+        y = pd.Series(g["_y"].to_numpy(), index=pd.DatetimeIndex(t.to_numpy()))
+        observed = grid.isin(y.index)
+        # Absent intervals are closed hours: reindex to the complete grid with 0 calls.
+        yv = y.reindex(grid, fill_value=0.0)
+        yv.index.freq = qstep
+        aht = None
+        if has_aht:
+            aht = pd.Series(g["_aht"].to_numpy(), index=y.index).reindex(grid)
+            if aht.notna().sum() == 0:
+                aht = None
+        out.append(QueueSeries(key=key, volume=yv, aht=aht, observed=observed))
+    assert common is not None
+    return out, common, ids
+
+
+def calls_to_intervals(records: pd.DataFrame, freq: str = "30min", *, arrival_col: str = "arrival",
+                       handle_col: str = "handle_seconds", answered_col: str = "answered",
+                       abandoned_col: str = "abandoned", id_col: str | None = "queue",
+                       start: str | pd.Timestamp | None = None, end: str | pd.Timestamp | None = None,
+                       ) -> pd.DataFrame:
+    """Aggregate per-call records into an interval frame ready for :func:`wfm.forecast.forecast`.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per call, e.g. :func:`wfm.datasets.load_bank_calls`.
+    freq : str
+        Interval length (``"15min"``, ``"30min"``...). A call belongs to the interval its arrival falls in.
+    arrival_col : str
+        Arrival timestamp column (time the caller joined the queue).
+    handle_col : str
+        Handle time column in seconds (NaN for calls not answered).
+    answered_col, abandoned_col : str
+        Boolean outcome columns; missing columns count as all False.
+    id_col : str or None
+        Queue column; ``None`` (or a missing column) aggregates all calls into one series.
+    start, end : timestamp, optional
+        Grid bounds (``end`` exclusive); by default midnight before the first call to midnight after the last.
+
+    Returns
+    -------
+    DataFrame
+        ``[id_col,] ts, volume, answered, abandoned, aht`` — every interval of the grid for every queue (0 calls
+        where none arrived); ``volume`` counts all arrivals (answered, abandoned and others); ``aht`` is the
+        mean handle time (seconds) of answered calls arriving in the interval, NaN where none.
+    """
+    step = check_freq(freq)
+    if arrival_col not in records.columns:
+        raise DataFormatError(f"records lack column `{arrival_col}`; have {list(records.columns)}")
+    arr = pd.to_datetime(records[arrival_col])
+    if arr.isna().any():
+        raise DataFormatError(f"column `{arrival_col}` has missing times: "
+                              f"{_rows(records, arr.isna(), [arrival_col])}")
+    n = len(records)
+    work = pd.DataFrame({
+        "ts": arr.dt.floor(step).to_numpy(),
+        "volume": np.ones(n),
+        "answered": (records[answered_col].astype(bool).to_numpy() if answered_col in records.columns
+                     else np.zeros(n, bool)).astype(float),
+        "abandoned": (records[abandoned_col].astype(bool).to_numpy() if abandoned_col in records.columns
+                      else np.zeros(n, bool)).astype(float),
+    })
+    hs = (pd.to_numeric(records[handle_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+          if handle_col in records.columns else np.full(n, np.nan))
+    if np.any(hs < 0):
+        raise DataFormatError(f"column `{handle_col}` must be >= 0 seconds: "
+                              f"{_rows(records, hs < 0, [arrival_col, handle_col])}")
+    work["_hsum"] = np.where(np.isfinite(hs), hs, 0.0)
+    work["_hn"] = np.isfinite(hs).astype(float)
+    use_id = id_col is not None and id_col in records.columns
+    keys = ["ts"]
+    if use_id:
+        work[id_col] = records[id_col].astype(str).to_numpy()
+        keys = [id_col, "ts"]
+    lo = pd.Timestamp(start) if start is not None else (arr.min().floor("D") if n else None)
+    hi = pd.Timestamp(end) if end is not None else (arr.max().floor("D") + _DAY if n else None)
+    if lo is None or hi is None:
+        raise DataFormatError("records are empty; pass `start` and `end` to build an all-zero grid")
+    work = work[(work["ts"] >= lo) & (work["ts"] < hi)]
+    agg = work.groupby(keys, sort=True)[["volume", "answered", "abandoned", "_hsum", "_hn"]].sum()
+    grid = pd.date_range(lo, hi, freq=step, inclusive="left")
+    if use_id:
+        queues = sorted(work[id_col].unique()) if len(work) else sorted(records[id_col].astype(str).unique())
+        full = pd.MultiIndex.from_product([queues, grid], names=[id_col, "ts"])
+    else:
+        full = pd.Index(grid, name="ts")
+    agg = agg.reindex(full, fill_value=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aht = np.where(agg["_hn"] > 0, agg["_hsum"] / agg["_hn"].where(agg["_hn"] > 0, 1.0), np.nan)
+    out = agg[["volume", "answered", "abandoned"]].copy()
+    out["aht"] = aht
+    return out.reset_index()
