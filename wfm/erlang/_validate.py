@@ -1,0 +1,97 @@
+"""Argument checks for the Erlang functions: each names the argument and the bad value; nothing is clipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from wfm.exceptions import InvalidParameterError
+
+
+def _first_bad(arr: np.ndarray, bad: np.ndarray) -> Any:
+    value = arr[bad].ravel()[0]
+    return value.item() if hasattr(value, "item") else value
+
+
+def as_float(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float array; a non-numeric input raises naming ``name``."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"`{name}` must be numeric; got {value!r}") from exc
+    return arr
+
+
+def nonnegative(name: str, value: Any) -> np.ndarray:
+    """A finite, non-negative float array (volumes, handle times, seconds)."""
+    arr = as_float(name, value)
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        raise InvalidParameterError(f"`{name}` must be finite and >= 0; got {_first_bad(arr, bad)!r}")
+    return arr
+
+
+def positive(name: str, value: Any) -> np.ndarray:
+    """A finite, strictly positive float array."""
+    arr = as_float(name, value)
+    bad = ~np.isfinite(arr) | (arr <= 0)
+    if bad.any():
+        raise InvalidParameterError(f"`{name}` must be finite and > 0; got {_first_bad(arr, bad)!r}")
+    return arr
+
+
+def agents(name: str, value: Any) -> np.ndarray:
+    """Whole numbers of agents >= 0 (floats with integral values are accepted, 2.5 is not)."""
+    arr = as_float(name, value)
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
+    if bad.any():
+        raise InvalidParameterError(
+            f"`{name}` must be a whole number of agents >= 0; got {_first_bad(arr, bad)!r}"
+        )
+    return arr
+
+
+def fraction(name: str, value: Any, *, closed_right: bool = False) -> float:
+    """A scalar target in (0, 1) — or (0, 1] with ``closed_right``."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"`{name}` must be a number in (0, 1); got {value!r}") from exc
+    ok = 0.0 < v <= 1.0 if closed_right else 0.0 < v < 1.0
+    if not ok:
+        interval = "(0, 1]" if closed_right else "(0, 1)"
+        raise InvalidParameterError(f"`{name}` must be in {interval}; got {value!r}")
+    return v
+
+
+def fraction_array(name: str, value: Any) -> np.ndarray:
+    """A target given per interval: every value in (0, 1)."""
+    arr = as_float(name, value)
+    bad = ~(arr > 0) | ~(arr < 1)
+    if bad.any():
+        raise InvalidParameterError(f"`{name}` must be in (0, 1); got {_first_bad(arr, bad)!r}")
+    return arr
+
+
+def shrinkage(value: Any) -> np.ndarray:
+    """Shrinkage in [0, 1): the fraction of paid time not available for calls."""
+    arr = as_float("shrinkage", value)
+    bad = ~(arr >= 0) | ~(arr < 1)
+    if bad.any():
+        raise InvalidParameterError(f"`shrinkage` must be in [0, 1); got {_first_bad(arr, bad)!r}")
+    return arr
+
+
+def traffic(calls: Any, aht: Any, interval_seconds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validated ``calls``, ``aht`` and offered load in Erlangs ``calls * aht / interval_seconds``."""
+    c = nonnegative("calls", calls)
+    h = nonnegative("aht", aht)
+    t = positive("interval_seconds", interval_seconds)
+    c, h, t = np.broadcast_arrays(c, h, t)
+    bad = (h == 0) & (c > 0)
+    if bad.any():
+        raise InvalidParameterError(
+            f"`aht` must be > 0 where calls > 0; got aht=0 with calls={_first_bad(c, bad)!r}"
+        )
+    return c, h, c * h / t
