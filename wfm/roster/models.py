@@ -207,6 +207,11 @@ class ShiftTemplate(_Model):
             self.paid_minutes = sum(s.minutes for s in segs) - unpaid
         if any(not 0 <= w <= 6 for w in self.weekdays):
             raise ValueError(f"shift {self.id!r}: `weekdays` must be in 0..6; got {self.weekdays}")
+        windows = sorted((b.earliest_offset_minutes, b.latest_offset_minutes + b.minutes)
+                         for b in self.breaks)
+        for (_, hi1), (lo2, _) in zip(windows, windows[1:], strict=False):
+            if lo2 < hi1:
+                raise ValueError(f"shift {self.id!r}: break windows must not overlap")
         for b in self.breaks:
             lo, hi = b.earliest_offset_minutes, b.latest_offset_minutes + b.minutes
             if not any(s.offset_minutes <= lo and hi <= s.offset_minutes + s.minutes for s in segs):

@@ -1,0 +1,383 @@
+"""The CP-SAT roster model and ``solve``.
+
+The model reads in one order: data → variables ``work[a, d, s]`` (agent ``a`` works shift ``s`` on day
+``d``) and ``on[a, d]`` (agent works that day) → hard rules (:mod:`wfm.roster.rules.hard`, one named function
+each) → soft rules (:mod:`wfm.roster.rules.soft`, weighted penalty terms with business names) → objective →
+parameters → solve → extract. The same model serves call-centre interval cover and shift-type cover.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from wfm.exceptions import InvalidParameterError, NoSolutionError, WfmError
+from wfm.roster.models import Assignment, Penalty, Period, RosterProblem, RosterSolution
+from wfm.roster.rules.hard import HARD_RULES
+from wfm.roster.rules.soft import SOFT_RULES
+from wfm.roster.timeline import Timeline
+
+__all__ = ["RosterModel", "solve", "STRATEGIES"]
+
+STRATEGIES = ("auto", "monolithic", "decomposed")
+
+
+class RosterModel:
+    """A CP-SAT model of a :class:`RosterProblem`.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem to model.
+    explain : bool, default False
+        Attach an assumption literal to every rule group (rule × agent, or rule × agent × day for day-level
+        rules) so that an infeasible model can name the rules that clash.
+    symmetry : bool, default True
+        Order interchangeable agents (same contract, skills and personal data) to cut symmetric rosters.
+    """
+
+    def __init__(self, problem: RosterProblem, *, explain: bool = False, symmetry: bool = True) -> None:
+        # -- data ------------------------------------------------------------------------------------
+        self.problem = problem
+        self.timeline = Timeline(problem)
+        self.agents = problem.agents
+        self.shifts = problem.shifts
+        self.contracts = [problem.contract_of(a) for a in problem.agents]
+        self.shift_index = {t.id: s for s, t in enumerate(self.shifts)}
+        self.n_days = problem.horizon.days
+        self.explain = explain
+        self.req_scale = 1 if all(float(c.agents).is_integer() for c in self.timeline.requirements.values()) \
+            else 100
+        self.model = cp_model.CpModel()
+        self.guards: dict[tuple[str, str, int | None], cp_model.IntVar] = {}
+        self.objective_terms: list[tuple[Any, float]] = []
+        self.evaluators: list[Callable[[Callable], list[Penalty]]] = []
+        self.cover_cells: list[tuple] = []
+        self._weekend: dict[tuple[int, int], Any] = {}
+        self._cover: dict | None = None
+        self.break_counts: dict[tuple[int, int, int, int], list] = {}
+        self.group_members: dict[int, list[int]] = {}
+        # -- variables -------------------------------------------------------------------------------
+        self.work: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.on: dict[tuple[int, int], cp_model.IntVar] = {}
+        for a, agent in enumerate(self.agents):
+            for d in range(self.n_days):
+                weekday = problem.horizon.date_of(d).weekday()
+                xs = []
+                for s, t in enumerate(self.shifts):
+                    if weekday in t.weekdays:
+                        x = self.model.new_bool_var(f"work({agent.id}, {d}, {t.id})")
+                        self.work[a, d, s] = x
+                        xs.append(x)
+                self.on[a, d] = self.model.new_bool_var(f"on({agent.id}, {d})")
+                # one shift a day at most: on[a, d] is the sum of the day's shift literals
+                self.model.add(sum(xs) == self.on[a, d])
+        # -- hard rules ------------------------------------------------------------------------------
+        for rule in HARD_RULES:
+            rule(self)
+        if symmetry and not explain:
+            self._break_symmetry()
+        # -- soft rules and objective ----------------------------------------------------------------
+        for rule in SOFT_RULES:
+            rule(self)
+        self.objective_scale = _objective_scale([w for _, w in self.objective_terms])
+        self.model.minimize(sum(round(w * self.objective_scale) * e for e, w in self.objective_terms
+                                if round(w * self.objective_scale)))
+
+    # -- helpers used by the rules ---------------------------------------------------------------------
+    def guard(self, rule: str, a: int, d: int | None = None) -> list:
+        """The assumption literal of (rule, agent, day) in explain mode; nothing otherwise."""
+        if not self.explain:
+            return []
+        key = (rule, self.agents[a].id, d)
+        if key not in self.guards:
+            self.guards[key] = self.model.new_bool_var(f"assume{key}")
+        return [self.guards[key]]
+
+    def add(self, constraint: Any, rule: str, a: int, d: int | None = None) -> None:
+        """Add a hard constraint belonging to rule group (rule, agent, day)."""
+        ct = self.model.add(constraint)
+        lits = self.guard(rule, a, d)
+        if lits:
+            ct.only_enforce_if(lits)
+
+    def add_clause(self, literals: list, rule: str, a: int, d: int | None = None) -> None:
+        ct = self.model.add_bool_or(literals)
+        lits = self.guard(rule, a, d)
+        if lits:
+            ct.only_enforce_if(lits)
+
+    def penalise(self, expr: Any, weight: float) -> None:
+        """Add ``weight * expr`` to the objective (weights in objective units)."""
+        if weight:
+            self.objective_terms.append((expr, weight))
+
+    def minutes(self, a: int, days: Iterable[int]) -> Any:
+        return sum(self.shifts[s].paid_minutes * self.work[a, d, s] for d in days
+                   for s in range(len(self.shifts)) if (a, d, s) in self.work)
+
+    def tagged(self, a: int, tag: str, days: Iterable[int]) -> list:
+        return [self.work[a, d, s] for d in days for s, t in enumerate(self.shifts)
+                if tag in t.tags and (a, d, s) in self.work]
+
+    def eligible(self, a: int, tag: str) -> bool:
+        allowed = self.contracts[a].allowed_shifts
+        return any(tag in t.tags and (allowed is None or t.id in allowed)
+                   and self.agents[a].max_shifts.get(t.id, 1) > 0 for t in self.shifts)
+
+    def weekend_worked(self, a: int, k: int, days: list[int]) -> Any:
+        """Literal 'agent a works weekend k' (at least one of its days)."""
+        if (a, k) not in self._weekend:
+            w = self.model.new_bool_var(f"weekend({self.agents[a].id}, {k})")
+            for d in days:
+                self.model.add_implication(self.on[a, d], w)
+            self.model.add_bool_or([self.on[a, d] for d in days]).only_enforce_if(w)
+            self._weekend[a, k] = w
+        return self._weekend[a, k]
+
+    def cover_expressions(self) -> dict[tuple[int, str | None], Any]:
+        """Cover of each requirement cell as a sum of (day, shift, skill group) counts minus breaks."""
+        if self._cover is not None:
+            return self._cover
+        cells = self.timeline.requirements
+        skills_needed = sorted({k for _, k in cells if k is not None})
+        groups: dict[frozenset, list[int]] = {}
+        for a, agent in enumerate(self.agents):
+            key = frozenset(sk for sk in agent.skills if sk in skills_needed)
+            groups.setdefault(key, []).append(a)
+        wanted = {g for g, _ in cells}
+        terms: dict[tuple[int, str | None], list] = {}
+        for d in range(self.n_days):
+            for s, t in enumerate(self.shifts):
+                cover = [g for g in self.timeline.shift_cover(d, t) if g in wanted]
+                if not cover:
+                    continue
+                cover_set = set(cover)
+                for gi, (key, members) in enumerate(groups.items()):
+                    xs = [self.work[a, d, s] for a in members if (a, d, s) in self.work]
+                    if not xs:
+                        continue
+                    n = self.model.new_int_var(0, len(xs), f"count(day={d}, shift={t.id}, group={gi})")
+                    self.model.add(n == sum(xs))
+                    removed: dict[int, list] = {}
+                    for k in range(len(t.breaks)):
+                        opts = self.timeline.break_options(d, t, k)
+                        nb = [self.model.new_int_var(0, len(xs), f"break(day={d}, shift={t.id}, group={gi}, "
+                                                                  f"k={k}, at={off})") for off, _ in opts]
+                        self.model.add(sum(nb) == n)
+                        self.break_counts[d, s, gi, k] = list(zip([o for o, _ in opts], nb, strict=True))
+                        for (_, gs), v in zip(opts, nb, strict=True):
+                            for g in gs:
+                                if g in cover_set:
+                                    removed.setdefault(g, []).append(v)
+                    self.group_members[gi] = members
+                    for g in cover:
+                        expr = n - sum(removed.get(g, []))
+                        for skill in [None, *key]:
+                            if (g, skill) in cells:
+                                terms.setdefault((g, skill), []).append(expr)
+        self._cover = {k: sum(v) for k, v in terms.items()}
+        return self._cover
+
+    def _break_symmetry(self) -> None:
+        """Interchangeable agents (same contract, skills and no personal data) work in decreasing minutes.
+
+        Any roster can be relabelled among such agents, so ordering their paid minutes loses nothing.
+        """
+        classes: dict[tuple, list[int]] = {}
+        for a, agent in enumerate(self.agents):
+            if agent.leave or agent.locked or agent.preferences:
+                continue
+            key = (agent.contract, tuple(sorted(agent.skills)), tuple(sorted(agent.max_shifts.items())))
+            classes.setdefault(key, []).append(a)
+        for members in classes.values():
+            for a, b in zip(members, members[1:], strict=False):
+                self.model.add(self.minutes(a, range(self.n_days)) >= self.minutes(b, range(self.n_days)))
+
+    # -- results ---------------------------------------------------------------------------------------
+    def extract(self, solver: cp_model.CpSolver) -> tuple[list[Assignment], list[Penalty]]:
+        """Assignments (with break placements) and penalties of the solver's current solution."""
+        tl = self.timeline
+        assignments: list[Assignment] = []
+        # hand out break slots to the agents of each (day, shift, group) in agent order
+        slots: dict[tuple[int, int, int], list[list[int]]] = {}
+        for (d, s, gi, _k), opts in self.break_counts.items():
+            seq = [off for off, v in opts for _ in range(solver.value(v))]
+            slots.setdefault((d, s, gi), []).append(seq)
+        agent_group = {a: gi for gi, ms in self.group_members.items() for a in ms}
+        used: dict[tuple[int, int, int], int] = {}
+        for (a, d, s), x in sorted(self.work.items()):
+            if not solver.boolean_value(x):
+                continue
+            t = self.shifts[s]
+            segs = tl.segments(d, t)
+            breaks = []
+            key = (d, s, agent_group.get(a, -1))
+            i = used.get(key, 0)
+            used[key] = i + 1
+            for k, b in enumerate(t.breaks):
+                seqs = slots.get(key)
+                off = seqs[k][i] if seqs and i < len(seqs[k]) else b.earliest_offset_minutes
+                bs, be = tl.break_period(d, t, k, off)
+                breaks.append(Period(start=bs, end=be))
+            assignments.append(Assignment(
+                agent=self.agents[a].id, date=self.problem.horizon.date_of(d), shift=t.id,
+                start=segs[0][0], end=segs[-1][1], paid_minutes=t.paid_minutes or 0, tags=list(t.tags),
+                segments=[Period(start=x0, end=x1) for x0, x1 in segs], breaks=breaks))
+        penalties = [p for ev in self.evaluators for p in ev(solver.value)]
+        return assignments, penalties
+
+    def add_hint(self, solution: RosterSolution) -> None:
+        """Hint the solver with an existing roster (e.g. last week's, or a greedy one)."""
+        chosen = {(x.agent, self.problem.horizon.day_of(x.date), x.shift) for x in solution.assignments}
+        for (a, d, s), x in self.work.items():
+            self.model.add_hint(x, (self.agents[a].id, d, self.shifts[s].id) in chosen)
+
+
+def _objective_scale(weights: list[float]) -> int:
+    """Smallest power of ten making every weight an integer (capped at 10**4, then rounded)."""
+    for p in range(5):
+        m = 10 ** p
+        if all(abs(w * m - round(w * m)) < 1e-6 for w in weights):
+            return m
+    return 10 ** 4
+
+
+def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | None = None, seed: int = 0,
+          log: bool = False, strategy: str = "auto", hint: RosterSolution | None = None,
+          explain_time_s: float = 10.0) -> RosterSolution:
+    """Build the roster of ``problem`` with CP-SAT.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        Agents, shifts, contracts, requirements and weights.
+    time_limit_s : float, default 60
+        Wall-clock limit of the search, seconds.
+    workers : int, optional
+        CP-SAT search workers; default all cores. Use 1 for a run-to-run deterministic search.
+    seed : int, default 0
+        Random seed of the search.
+    log : bool, default False
+        Print the CP-SAT search log.
+    strategy : {"auto", "monolithic", "decomposed"}
+        "decomposed" solves large call-centre problems in two stages
+        (:func:`wfm.roster.decompose.solve_decomposed`); "auto" picks it above 60 agents × 28 days with
+        interval requirements when available, the monolithic model otherwise.
+    hint : RosterSolution, optional
+        A roster to start from.
+    explain_time_s : float, default 10
+        Time budget, seconds, to find a small set of clashing rules when the problem is infeasible.
+
+    Returns
+    -------
+    RosterSolution
+        Status OPTIMAL, or FEASIBLE with the gap to the best bound when the time limit cut the search.
+
+    Raises
+    ------
+    InfeasibleError
+        No roster satisfies the hard rules; ``conflicts`` names the clashing rules, agents and days.
+    NoSolutionError
+        The time limit passed before any roster was found (not a proof of infeasibility).
+    """
+    if strategy not in STRATEGIES:
+        raise InvalidParameterError(f"`strategy` must be one of {STRATEGIES}; got {strategy!r}")
+    if time_limit_s <= 0:
+        raise InvalidParameterError(f"`time_limit_s` must be > 0; got {time_limit_s}")
+    if workers is not None and workers < 1:
+        raise InvalidParameterError(f"`workers` must be >= 1; got {workers}")
+    if strategy == "decomposed" or (strategy == "auto" and _large(problem)):
+        try:
+            from wfm.roster.decompose import solve_decomposed
+        except ImportError:
+            if strategy == "decomposed":
+                raise
+        else:
+            return solve_decomposed(problem, time_limit_s=time_limit_s, workers=workers, seed=seed)
+    return solve_monolithic(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, log=log,
+                            hint=hint, explain_time_s=explain_time_s)
+
+
+def _large(problem: RosterProblem) -> bool:
+    return bool(problem.requirements) and len(problem.agents) * problem.horizon.days > 60 * 28
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Records the wall time of the first solution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.t0 = time.perf_counter()
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = time.perf_counter() - self.t0
+
+
+def parameters(*, time_limit_s: float, workers: int | None, seed: int, log: bool) -> cp_model.CpSolver:
+    """A CP-SAT solver configured from explicit arguments (no hidden constants in the model)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(workers or os.cpu_count() or 1)
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.log_search_progress = bool(log)
+    return solver
+
+
+def solve_monolithic(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | None = None,
+                     seed: int = 0, log: bool = False, hint: RosterSolution | None = None,
+                     explain_time_s: float = 10.0) -> RosterSolution:
+    """Solve ``problem`` as one CP-SAT model (see :func:`solve`)."""
+    t0 = time.perf_counter()
+    rm = RosterModel(problem)
+    if hint is not None:
+        rm.add_hint(hint)
+    solver = parameters(time_limit_s=time_limit_s, workers=workers, seed=seed, log=log)
+    cb = _FirstSolution()
+    status = solver.solve(rm.model, cb)
+    elapsed = time.perf_counter() - t0
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _solution(rm, solver, status, elapsed, cb.first)
+    if status == cp_model.INFEASIBLE:
+        from wfm.roster.explain import explain_infeasible
+
+        raise explain_infeasible(problem, time_limit_s=explain_time_s, seed=seed)
+    if status == cp_model.MODEL_INVALID:
+        raise WfmError(f"internal error: the CP-SAT model is invalid: {rm.model.validate()}")
+    # UNKNOWN: the limit passed with nothing found; this is not a proof of infeasibility
+    raise NoSolutionError(f"no roster found within `time_limit_s`={time_limit_s} s; the problem may still be "
+                          "feasible: raise the time limit or relax rules")
+
+
+def _solution(rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float,
+              first: float | None, strategy: str = "monolithic") -> RosterSolution:
+    assignments, penalties = rm.extract(solver)
+    objective = sum(p.cost for p in penalties)
+    bound = solver.best_objective_bound / rm.objective_scale
+    if status == cp_model.OPTIMAL:
+        bound = objective
+    bound = min(bound, objective)
+    totals: dict[str, float] = {}
+    for p in penalties:
+        totals[p.rule] = totals.get(p.rule, 0.0) + p.cost
+    gap = 0.0 if status == cp_model.OPTIMAL else (objective - bound) / max(1.0, abs(objective))
+    return RosterSolution(
+        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+        assignments=assignments, objective=_clean(objective), best_bound=_clean(bound), gap=max(0.0, gap),
+        solve_time_s=elapsed, time_to_first_solution_s=first, penalties=penalties, penalty_totals=totals,
+        strategy=strategy,
+        info={"conflicts": solver.num_conflicts, "branches": solver.num_branches,
+              "wall_time_s": solver.wall_time, "objective_scale": rm.objective_scale})
+
+
+def _clean(x: float) -> float:
+    r = round(x)
+    return float(r) if math.isclose(x, r, abs_tol=1e-6) else float(x)
+

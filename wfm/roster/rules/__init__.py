@@ -1,0 +1,1 @@
+"""The named rules of the roster model: :mod:`.hard` (constraints) and :mod:`.soft` (penalised terms)."""
