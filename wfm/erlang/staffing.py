@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from wfm.erlang import _validate as v
 from wfm.erlang._special import log_r
@@ -28,6 +29,9 @@ from wfm.exceptions import DataFormatError, InvalidParameterError
 __all__ = ["required_agents", "requirements", "apply_shrinkage"]
 
 ArrayLike = Any
+
+# Below this many busy intervals the stepping search is already faster than building a lookup table.
+_LOOKUP_MIN = 4096
 
 
 def apply_shrinkage(agents: ArrayLike, shrinkage: ArrayLike) -> np.ndarray:
@@ -68,25 +72,74 @@ def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.
         k = answer / h
         decay = np.exp(-(n - a) * k)
         q = np.exp(-k)
+        # Compact working copies: finished intervals are dropped, so every step only touches the rest.
         idx = np.arange(a.size)
+        ai, hi_, ni = a, h, n
+        slt = None if sl_t is None else sl_t
+        asat = None if asa_t is None else asa_t
+        occt = None if occ_t is None else occ_t
         while idx.size:
-            ai, ni, ri = a[idx], n[idx], r[idx]
-            c = 1.0 / (1.0 + ri * (1.0 - ai / ni))
-            ok = np.ones(idx.size, dtype=bool)
-            if sl_t is not None:
-                ok &= 1.0 - c * decay[idx] >= sl_t[idx]
-            if asa_t is not None:
-                ok &= c * h[idx] / (ni - ai) <= asa_t[idx]
-            if occ_t is not None:
-                ok &= ai / ni <= occ_t[idx]
-            out[idx[ok]] = ni[ok]
-            idx = idx[~ok]
+            c = 1.0 / (1.0 + r * (1.0 - ai / ni))
+            ok = np.ones(idx.size, dtype=bool) if slt is None else 1.0 - c * decay >= slt
+            if asat is not None:
+                ok &= c * hi_ <= asat * (ni - ai)
+            if occt is not None:
+                ok &= ai <= occt * ni
+            if ok.any():
+                out[idx[ok]] = ni[ok]
+                keep = ~ok
+                idx, ai, hi_, ni, r, decay, q = (x[keep] for x in (idx, ai, hi_, ni, r, decay, q))
+                slt, asat, occt = (None if x is None else x[keep] for x in (slt, asat, occt))
             # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
-            nn = n[idx] + 1.0
-            r[idx] = nn * (1.0 + r[idx]) / a[idx]
-            n[idx] = nn
-            decay[idx] *= q[idx]
+            ni = ni + 1.0
+            r = ni * (1.0 + r) / ai
+            decay = decay * q
     return out
+
+
+def _erlang_c_ok(n: np.ndarray, a: np.ndarray, k: float, sl_t: float | None, asa_ratio: float | None,
+                 occ_t: float | None) -> np.ndarray:
+    """Erlang C targets met at ``n > a > 0`` (direct evaluation); ``asa_ratio`` is ``asa_seconds / aht``."""
+    c = special.expit(-(log_r(n, a) + np.log1p(-a / n)))
+    ok = np.ones(n.shape, dtype=bool)
+    if sl_t is not None:
+        ok &= 1.0 - c * np.exp(-(n - a) * k) >= sl_t
+    if asa_ratio is not None:
+        ok &= c <= asa_ratio * (n - a)
+    if occ_t is not None:
+        ok &= a <= occ_t * n
+    return ok
+
+
+def _erlang_c_lookup(a: np.ndarray, h: float, answer: float, sl_t: float | None, asa_t: float | None,
+                     occ_t: float | None) -> np.ndarray:
+    """Smallest ``n`` for many loads sharing one handle time and one set of targets.
+
+    With everything but the load fixed, the answer is a step function of the load: ``n`` agents suffice
+    exactly up to a threshold load ``a*(n)`` (every target worsens as load grows). The thresholds for
+    ``n = 1 .. N`` are found once by vectorised bisection to adjacent floats, and each interval's answer is a
+    binary search among them — exact, and independent of how many intervals share the targets.
+    """
+    top = _erlang_c_search(np.array([a.max()]), np.array([h]), np.array([answer]),
+                           None if sl_t is None else np.array([sl_t]),
+                           None if asa_t is None else np.array([asa_t]),
+                           None if occ_t is None else np.array([occ_t]))
+    ns = np.arange(1.0, top[0] + 3.0)
+    lo = np.zeros(ns.size)  # feasible load (a -> 0 meets every target)
+    hi = ns.copy()  # infeasible load (a = n is unstable)
+    k = answer / h
+    asa_ratio = None if asa_t is None else asa_t / h
+    while True:
+        mid = 0.5 * (lo + hi)
+        act = np.flatnonzero((mid > lo) & (mid < hi))
+        if not act.size:
+            break
+        f = _erlang_c_ok(ns[act], mid[act], k, sl_t, asa_ratio, occ_t)
+        lo[act[f]] = mid[act][f]
+        hi[act[~f]] = mid[act][~f]
+    # Thresholds are non-decreasing in n; the first n whose feasible threshold reaches a is the answer.
+    pos = np.searchsorted(lo, a, side="left")
+    return ns[np.minimum(pos, ns.size - 1)], pos >= ns.size
 
 
 def _gallop_search(feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], guess: np.ndarray) -> np.ndarray:
@@ -215,19 +268,44 @@ def required_agents(calls: ArrayLike, aht: ArrayLike, *, service_level: ArrayLik
         if val is not None:
             parts[name] = val
     shape = np.broadcast_shapes(*(np.shape(x) for x in parts.values()))
-    f = {k: np.broadcast_to(x, shape).ravel() for k, x in parts.items()}
-    n = np.zeros(f["a"].size)
-    busy = np.flatnonzero(f["a"] > 0)
+    a_flat = np.broadcast_to(a, shape).ravel()
+    n = np.zeros(a_flat.size)
+    busy = np.flatnonzero(a_flat > 0)
     if busy.size:
-        sub = {k: x[busy] for k, x in f.items()}
-        guess = _erlang_c_search(sub["a"], sub["h"], sub["answer"], sub.get("sl"), sub.get("asa"),
-                                 sub.get("occ"))
+        # Parameters shared by every interval stay scalars (no copies); the rest are taken at busy intervals.
+        sub: dict[str, Any] = {
+            k: float(x.ravel()[0]) if np.size(x) == 1 else np.broadcast_to(x, shape).ravel()[busy]
+            for k, x in parts.items() if k != "shr"
+        }
+        sub["a"] = a_flat[busy]
+        guess = _erlang_c_staff(sub)
         if pat is None:
             n[busy] = guess
         else:
-            n[busy] = _erlang_a_staff(sub, guess)
-    out = apply_shrinkage(n.reshape(shape), f["shr"].reshape(shape))
+            n[busy] = _erlang_a_staff(_materialise(sub), guess)
+    if np.any(shr > 0):
+        out = apply_shrinkage(n.reshape(shape), np.broadcast_to(shr, shape))
+    else:
+        out = n.reshape(shape).astype(np.int64)
     return int(out) if scalar else out
+
+
+def _materialise(f: dict[str, Any]) -> dict[str, np.ndarray]:
+    size = f["a"].size
+    return {k: np.full(size, x) if isinstance(x, float) else x for k, x in f.items()}
+
+
+def _erlang_c_staff(f: dict[str, Any]) -> np.ndarray:
+    """Erlang C staffing for ``a > 0``: table lookup when targets are shared by many intervals, else steps."""
+    keys = [key for key in ("h", "answer", "sl", "asa", "occ") if key in f]
+    if f["a"].size >= _LOOKUP_MIN and all(isinstance(f[k], float) or (f[k] == f[k][0]).all() for k in keys):
+        first = {k: f[k] if isinstance(f[k], float) else float(f[k][0]) for k in keys}
+        n, miss = _erlang_c_lookup(f["a"], first["h"], first["answer"], first.get("sl"), first.get("asa"),
+                                   first.get("occ"))
+        if not miss.any():
+            return n
+    g = _materialise(f)
+    return _erlang_c_search(g["a"], g["h"], g["answer"], g.get("sl"), g.get("asa"), g.get("occ"))
 
 
 def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
