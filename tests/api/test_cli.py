@@ -1,0 +1,55 @@
+"""The command line: each command end to end on small files, and bad input as one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from wfm.api.cli import main
+from wfm.erlang import required_agents
+
+
+def test_demo_prints_erlang_c_and_a_staffing(capsys, tmp_path):
+    out = tmp_path / "req.csv"
+    assert main(["demo", "--calls", "1200", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "agents_erlang_c" in text and "Erlang A" in text
+    req = pd.read_csv(out)
+    # the written requirements are exactly Erlang C's answer per interval
+    expected = required_agents(req["volume"].to_numpy(), 180.0, service_level=0.8, answer_seconds=20,
+                               interval_seconds=900)
+    assert (req["agents"].to_numpy() == expected).all()
+    assert req.loc[req["volume"] == 0, "agents"].eq(0).all()
+
+
+def test_staff_reads_a_csv_and_writes_requirements(tmp_path):
+    src = tmp_path / "intervals.csv"
+    pd.DataFrame({"queue": ["a", "a", "b", "b"],
+                  "ts": ["2024-01-08 09:00", "2024-01-08 09:30"] * 2,
+                  "volume": [100, 0, 50, 10], "aht": [180, 180, 240, 240]}).to_csv(src, index=False)
+    out = tmp_path / "req.csv"
+    assert main(["staff", str(src), "-o", str(out), "--service-level", "0.9"]) == 0
+    req = pd.read_csv(out)
+    expected = required_agents(req["volume"].to_numpy(), req["aht"].to_numpy(), service_level=0.9,
+                               answer_seconds=20, interval_seconds=1800)
+    assert list(req["agents"]) == list(expected)
+
+
+def test_bad_input_is_one_line_naming_the_field(tmp_path, capsys):
+    src = tmp_path / "intervals.csv"
+    pd.DataFrame({"ts": ["2024-01-08 09:00", "2024-01-08 09:30"], "volume": [100, -3],
+                  "aht": [180, 180]}).to_csv(src, index=False)
+    assert main(["staff", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "volume" in err and "-3" in err
+    good = tmp_path / "good.csv"
+    pd.read_csv(src).assign(volume=[100, 3]).to_csv(good, index=False)
+    assert main(["staff", str(good), "--service-level", "1.5"]) == 2
+    assert "service_level" in capsys.readouterr().err
+
+
+def test_console_entry_point_runs_as_module():
+    out = subprocess.run([sys.executable, "-m", "wfm", "--help"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and "demo" in out.stdout

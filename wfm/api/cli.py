@@ -1,0 +1,188 @@
+"""Command line for schedulers and the nightly batch.
+
+    wfm demo                                   # Erlang staffing of a built-in M-shaped day
+    wfm staff intervals.csv -o req.csv         # agents per interval (Erlang C, or Erlang A with --patience)
+    wfm forecast history.csv --horizon 14D -o forecast.csv
+    wfm roster problems/*.json --out-dir rosters/ --time-limit 60
+
+Every command reads plain files, calls one domain function and writes its result atomically; errors from
+bad input are printed as one line naming the field and the bad value, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm._io import atomic_write_json, atomic_write_text
+from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
+
+__all__ = ["main"]
+
+
+def _add_staffing_targets(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--service-level", type=float, default=0.8, help="fraction answered within --answer-seconds")
+    p.add_argument("--answer-seconds", type=float, default=20.0, help="service-level threshold (seconds)")
+    p.add_argument("--patience", type=float, default=None, metavar="SECONDS",
+                   help="mean caller patience (seconds): staff with Erlang A instead of Erlang C")
+    p.add_argument("--max-abandon", type=float, default=None, help="cap on the abandonment rate (Erlang A)")
+    p.add_argument("--max-occupancy", type=float, default=None, help="cap on agent occupancy, e.g. 0.85")
+    p.add_argument("--shrinkage", type=float, default=0.0, help="fraction of paid time off the phones, 0 <= s < 1")
+
+
+def _targets(args: argparse.Namespace) -> dict[str, float | None]:
+    return {"service_level": args.service_level, "answer_seconds": args.answer_seconds,
+            "patience_seconds": args.patience, "max_abandon": args.max_abandon,
+            "max_occupancy": args.max_occupancy, "shrinkage": args.shrinkage}
+
+
+def _read_frame(path: Path, time_col: str = "ts") -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    if time_col in frame.columns:
+        frame[time_col] = pd.to_datetime(frame[time_col])
+    return frame
+
+
+def _write_frame(frame: pd.DataFrame, path: Path | None) -> None:
+    if path is None:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        atomic_write_text(path, frame.to_csv(index=False))
+        print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from wfm.erlang import requirements
+    from wfm.forecast import m_curve
+
+    profile = m_curve(args.freq, shape="m", open_time="07:00", close_time="22:00", daily_volume=args.calls)
+    day = pd.Timestamp("2024-01-08")
+    frame = pd.DataFrame({"ts": day + profile.index, "volume": np.round(profile.to_numpy(), 1), "aht": args.aht})
+    targets = _targets(args)
+    erlang_c = requirements(frame, **{**targets, "patience_seconds": None, "max_abandon": None})
+    erlang_a = requirements(frame, **{**targets, "patience_seconds": args.demo_patience})
+
+    hourly = pd.DataFrame({
+        "calls": frame["volume"].to_numpy(),
+        "agents_erlang_c": erlang_c["agents"].to_numpy(),
+        "sl_erlang_c": erlang_c["service_level"].to_numpy(),
+        "agents_erlang_a": erlang_a["agents"].to_numpy(),
+        "abandon_erlang_a": erlang_a["abandon_rate"].to_numpy(),
+    }, index=frame["ts"].dt.strftime("%H:%M"))
+    step_h = pd.Timedelta(args.freq).total_seconds() / 3600.0
+    print(f"wfm demo — one M-shaped day: {args.calls:.0f} calls, AHT {args.aht:.0f} s, "
+          f"target {args.service_level:.0%} answered in {args.answer_seconds:.0f} s, {args.freq} intervals\n")
+    shown = hourly[hourly["calls"] > 0].iloc[:: max(1, int(round(1 / step_h)))]
+    print(shown.to_string(float_format=lambda x: f"{x:.3f}" if x < 1 else f"{x:.1f}"))
+    hours_c = erlang_c["agents"].sum() * step_h
+    hours_a = erlang_a["agents"].sum() * step_h
+    print(f"\nagent-hours on the phones: Erlang C {hours_c:.1f}; Erlang A (patience {args.demo_patience:.0f} s) "
+          f"{hours_a:.1f} ({(hours_c - hours_a) / hours_c:.1%} fewer); peak {erlang_c['agents'].max()} agents")
+    if args.out is not None:
+        _write_frame(erlang_c, args.out)
+    return 0
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from wfm.erlang import requirements
+
+    frame = _read_frame(args.intervals)
+    result = requirements(frame, aht=args.aht, interval_seconds=args.interval_seconds, **_targets(args))
+    _write_frame(result, args.out)
+    return 0
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from wfm.forecast import forecast
+
+    history = _read_frame(args.history)
+    horizon: int | str = int(args.horizon) if args.horizon.isdigit() else args.horizon
+    holidays = [pd.Timestamp(d).date() for d in args.holidays.split(",")] if args.holidays else None
+    result = forecast(history, horizon, model=args.model, holidays=holidays, n_jobs=args.jobs)
+    _write_frame(result, args.out)
+    return 0
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from wfm.roster import RosterProblem, solve
+
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for path in args.problems:
+        name = path.stem
+        try:
+            problem = RosterProblem.model_validate_json(path.read_text())
+            solution = solve(problem, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+        except InfeasibleError as err:
+            failures += 1
+            print(f"{name}: INFEASIBLE — {err}", file=sys.stderr)
+            atomic_write_json(args.out_dir / f"{name}.infeasible.json",
+                              {"problem": str(path), "message": str(err), "conflicts": [str(c) for c in err.conflicts]})
+            continue
+        except NoSolutionError as err:
+            failures += 1
+            print(f"{name}: NO SOLUTION within {args.time_limit} s — {err}", file=sys.stderr)
+            continue
+        atomic_write_text(args.out_dir / f"{name}.solution.json", solution.model_dump_json(indent=2))
+        atomic_write_text(args.out_dir / f"{name}.assignments.csv", solution.to_frame().to_csv(index=False))
+        atomic_write_text(args.out_dir / f"{name}.coverage.csv",
+                          solution.coverage_frame(problem).to_csv(index=False))
+        print(f"{name}: {solution.status} objective {solution.objective:g} "
+              f"({len(solution.assignments)} shifts) -> {args.out_dir}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wfm", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="staff a built-in M-shaped day with Erlang C and Erlang A")
+    p.add_argument("--calls", type=float, default=2400.0, help="calls offered in the day")
+    p.add_argument("--aht", type=float, default=180.0, help="average handle time (seconds)")
+    p.add_argument("--freq", default="15min", help="interval length, e.g. 15min or 30min")
+    p.add_argument("--demo-patience", type=float, default=120.0, metavar="SECONDS",
+                   help="mean patience used for the Erlang A comparison (seconds)")
+    p.add_argument("-o", "--out", type=Path, default=None, help="write the Erlang C requirements as CSV")
+    _add_staffing_targets(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("staff", help="agents per interval from an interval CSV (ts, volume, aht[, queue])")
+    p.add_argument("intervals", type=Path)
+    p.add_argument("-o", "--out", type=Path, default=None, help="output CSV (default: stdout)")
+    p.add_argument("--aht", type=float, default=None, help="one handle time (seconds) instead of the aht column")
+    p.add_argument("--interval-seconds", type=float, default=None, help="interval length; inferred from ts")
+    _add_staffing_targets(p)
+    p.set_defaults(func=cmd_staff)
+
+    p = sub.add_parser("forecast", help="forecast volume (and aht) per interval from a history CSV")
+    p.add_argument("history", type=Path, help="CSV with ts, volume[, aht][, queue]")
+    p.add_argument("--horizon", required=True, help="number of intervals or a duration such as 14D")
+    p.add_argument("--model", default="auto")
+    p.add_argument("--holidays", default=None, help="comma-separated dates treated as special days")
+    p.add_argument("--jobs", type=int, default=1, help="queues forecast in parallel processes")
+    p.add_argument("-o", "--out", type=Path, default=None, help="output CSV (default: stdout)")
+    p.set_defaults(func=cmd_forecast)
+
+    p = sub.add_parser("roster", help="solve roster problems (JSON RosterProblem files) for the nightly batch")
+    p.add_argument("problems", type=Path, nargs="+")
+    p.add_argument("--out-dir", type=Path, required=True)
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
+    p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_roster)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (WfmError, ValueError, FileNotFoundError) as err:
+        print(f"wfm {args.command}: error: {err}", file=sys.stderr)
+        return 2
