@@ -4,4 +4,4 @@ It only translates (arguments → domain call → files); every rule lives in :m
 :mod:`wfm.erlang` and :mod:`wfm.roster`.
 """
 
-__all__: list[str] = []
+__all__: list[str] = []  # submodules: cli (command line), http (FastAPI app), schemas (request models)

@@ -4,6 +4,7 @@
     wfm staff intervals.csv -o req.csv         # agents per interval (Erlang C, or Erlang A with --patience)
     wfm forecast history.csv --horizon 14D -o forecast.csv
     wfm roster problems/*.json --out-dir rosters/ --time-limit 60
+    wfm serve --port 8000                      # HTTP service (pip install 'wfm[server]')
 
 Every command reads plain files, calls one domain function and writes its result atomically; errors from
 bad input are printed as one line naming the field and the bad value, with exit status 2.
@@ -137,6 +138,14 @@ def cmd_roster(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from wfm.exceptions import require_extra
+
+    uvicorn = require_extra("uvicorn", "server")
+    uvicorn.run("wfm.api.http:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wfm", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -176,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_roster)
+
+    p = sub.add_parser("serve", help="run the HTTP service (needs the 'server' extra)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

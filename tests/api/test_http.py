@@ -1,0 +1,54 @@
+"""The HTTP service: translation only, and one error shape naming the field and the bad value."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+with warnings.catch_warnings():
+    # newer starlette prefers the httpx2 package for its test client; either works for these tests
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from fastapi.testclient import TestClient
+
+from wfm.api.http import create_app  # noqa: E402
+from wfm.erlang import required_agents  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx.*")
+        return TestClient(create_app())
+
+
+def test_health(client):
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_staffing_matches_the_library(client):
+    rows = [{"queue": "q", "ts": f"2024-01-08T09:{m:02d}:00", "volume": v, "aht": 200.0}
+            for m, v in [(0, 80.0), (30, 0.0)]]
+    resp = client.post("/v1/staffing", json={"intervals": rows, "targets": {"service_level": 0.9}})
+    assert resp.status_code == 200, resp.text
+    got = [r["agents"] for r in resp.json()["rows"]]
+    assert got == list(required_agents([80.0, 0.0], 200.0, service_level=0.9, interval_seconds=1800))
+
+
+def test_bad_target_is_422_naming_the_field(client):
+    rows = [{"ts": "2024-01-08T09:00:00", "volume": 10.0, "aht": 180.0},
+            {"ts": "2024-01-08T09:30:00", "volume": 10.0, "aht": 180.0}]
+    resp = client.post("/v1/staffing", json={"intervals": rows, "targets": {"service_level": 1.5}})
+    assert resp.status_code == 422
+    assert "service_level" in resp.text
+
+
+def test_domain_error_has_the_structured_shape(client):
+    rows = [{"ts": "2024-01-08T09:00:00", "volume": 10.0, "aht": 0.0},
+            {"ts": "2024-01-08T09:30:00", "volume": 10.0, "aht": 180.0}]
+    resp = client.post("/v1/staffing", json={"intervals": rows})
+    assert resp.status_code == 422
+    detail = resp.json()["detail"]
+    assert detail["field"] == "aht" and "aht" in detail["message"]
