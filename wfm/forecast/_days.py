@@ -104,19 +104,34 @@ class SpecialDays:
                 out[i] = "after_holiday"
         return out
 
-    def _normal(self, days: pd.DatetimeIndex, x: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    def _neighbours(self, i: int, dow: np.ndarray, usable: np.ndarray) -> list[int]:
+        """Usable same-weekday days within +-window_weeks weeks of day ``i`` (wider if none)."""
+        n = len(dow)
+        cand = [i + 7 * k for k in range(-self.window_weeks, self.window_weeks + 1)
+                if k != 0 and 0 <= i + 7 * k < n and usable[i + 7 * k]]
+        if not cand:
+            # widen the window once: long holiday seasons can hide every neighbour
+            cand = [j for j in range(i % 7, n, 7) if usable[j] and j != i]
+            cand = sorted(cand, key=lambda j: abs(j - i))[:2 * self.window_weeks]
+        return cand
+
+    def _normal(self, dow: np.ndarray, x: np.ndarray, usable: np.ndarray) -> np.ndarray:
         """Per day, the elementwise median of usable same-weekday days within +-window_weeks weeks."""
-        n = len(days)
+        n, p = x.shape
+        shifts = [7 * k for k in range(-self.window_weeks, self.window_weeks + 1) if k != 0]
+        stack = np.full((len(shifts), n, p), np.nan)
+        xu = np.where(usable[:, None], x, np.nan)
+        for s_i, sh in enumerate(shifts):
+            if sh > 0:
+                stack[s_i, : n - sh] = xu[sh:]
+            elif sh < 0:
+                stack[s_i, -sh:] = xu[: n + sh]
+        have = np.isfinite(stack[:, :, 0]).any(axis=0)
         normal = np.full_like(x, np.nan)
-        dow = days.dayofweek.to_numpy()
-        for i in range(n):
-            cand = [i + 7 * k for k in range(-self.window_weeks, self.window_weeks + 1)
-                    if k != 0 and 0 <= i + 7 * k < n]
-            cand = [j for j in cand if usable[j] and dow[j] == dow[i]]
-            if not cand:
-                # widen the window once: long holiday seasons can hide every neighbour
-                cand = [j for j in range(i % 7, n, 7) if usable[j] and j != i]
-                cand = sorted(cand, key=lambda j: abs(j - i))[:2 * self.window_weeks]
+        if have.any():
+            normal[have] = np.nanmedian(stack[:, have], axis=0)
+        for i in np.flatnonzero(~have):
+            cand = self._neighbours(i, dow, usable)
             if cand:
                 normal[i] = np.median(x[cand], axis=0)
         return normal
@@ -133,15 +148,14 @@ class SpecialDays:
         self.working_dow_ = np.where(np.isfinite(med), med >= 0.5 * top, False) if top > 0 else np.ones(7, bool)
         labels = self.labels_for(days)
         usable = labels == ""
-        normal = self._normal(days, x, usable)
-        ntot = normal.sum(axis=1)
+        ntot = self._normal(dow, x, usable).sum(axis=1)
         # Anomalies: unlabelled days far from their normal (outages, mailing spikes, imputed days).
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(ntot > 0, tot / np.where(ntot > 0, ntot, 1.0), np.nan)
         big = (ntot > 0.2 * top) & ((ratio > self.anomaly_ratio) | (ratio < 1.0 / self.anomaly_ratio))
         self.anomaly_ = usable & np.nan_to_num(big, nan=False).astype(bool)
         usable = usable & ~self.anomaly_
-        normal = self._normal(days, x, usable)
+        normal = self._normal(dow, x, usable)
         ntot = normal.sum(axis=1)
         self.labels_ = labels
         self.usable_ = usable

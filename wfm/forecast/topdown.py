@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,8 @@ from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, slice_days
 __all__ = ["TopDown"]
 
 
-def ets_daily(totals: np.ndarray, steps: int, *, trend: bool = False) -> np.ndarray:
-    """Forecast ``steps`` daily totals with Holt-Winters (weekly season) from statsmodels."""
+def ets_daily(totals: np.ndarray, *, trend: bool = False) -> Any:
+    """Fit Holt-Winters exponential smoothing with a weekly season (statsmodels) to daily totals."""
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
@@ -35,11 +36,7 @@ def ets_daily(totals: np.ndarray, steps: int, *, trend: bool = False) -> np.ndar
         warnings.filterwarnings("ignore", message=".*[Oo]ptimization failed.*")
         model = ExponentialSmoothing(totals, trend="add" if trend else None, damped_trend=trend,
                                      seasonal=seasonal, seasonal_periods=7, initialization_method="estimated")
-        res = model.fit(optimized=True)
-        fc = np.asarray(res.forecast(steps), dtype=float)
-    if not np.all(np.isfinite(fc)):
-        raise FloatingPointError("ETS forecast not finite")
-    return np.clip(fc, 0.0, None)
+        return model.fit(optimized=True)
 
 
 class TopDown(Forecaster):
@@ -93,17 +90,21 @@ class TopDown(Forecaster):
         keep = min(len(totals), 7 * int(self.level_weeks))
         self.days_ = days[-keep:]
         self.totals_ = totals[-keep:]
+        self.ets_ = None
+        if self.level == "ets" and keep >= 21:
+            try:
+                self.ets_ = ets_daily(self.totals_, trend=self.trend)
+            except (ValueError, np.linalg.LinAlgError):
+                self.ets_ = None  # degenerate series (e.g. constant): the weekday median is used
 
     def _daily_forecast(self, future_days: pd.DatetimeIndex) -> np.ndarray:
         last_day = self.days_[-1]
         steps = int((future_days[-1] - last_day) / pd.Timedelta("1D"))
-        n = len(self.totals_)
         fc = None
-        if self.level == "ets" and n >= 21:
-            try:
-                fc = ets_daily(self.totals_, steps, trend=self.trend)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
-                fc = None  # degenerate series (e.g. constant): fall back to the weekday median
+        if self.ets_ is not None:
+            fc = np.clip(np.asarray(self.ets_.forecast(steps), dtype=float), 0.0, None)
+            if not np.all(np.isfinite(fc)):
+                fc = None
         if fc is None:
             dow = self.days_.dayofweek.to_numpy()
             med = np.array([np.median(self.totals_[dow == k][-int(self.level_weeks):]) if np.any(dow == k)

@@ -1,0 +1,227 @@
+"""The one-call API: :func:`forecast` for many queues, :func:`reforecast_intraday` during the day.
+
+Output conventions (both functions):
+
+- one row per (queue, interval) of the horizon on the complete interval grid: closed hours appear with a
+  forecast of (about) 0 calls, whether the history had them as zero rows or left them out;
+- ``volume`` is the mean forecast (calls, >= 0); ``volume_q10``, ``volume_q50``, ``volume_q90`` (one column per
+  requested quantile, named ``<target>_q<100 q>``) are negative-binomial quantiles calibrated on a rolling-origin
+  backtest; ``aht`` (seconds) when the history had an ``aht`` column.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfm.exceptions import DataFormatError, InvalidParameterError
+from wfm.forecast._base import Forecaster
+from wfm.forecast._days import per_day
+from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history
+from wfm.forecast.auto import make_model
+from wfm.forecast.holidays import HolidayInput, normalize_holidays
+
+__all__ = ["forecast", "forecast_aht", "reforecast_intraday"]
+
+
+def forecast_aht(aht: pd.Series, volume: pd.Series, future: pd.DatetimeIndex, *, weeks: int = 8) -> np.ndarray:
+    """Average handle time per future interval (seconds) from a volume-weighted weekday x time-of-day profile.
+
+    Handle times move slowly and follow the clock (short calls at peak, complex ones early and late), so each
+    future interval gets the call-weighted mean AHT of the same weekday and time of day over the last
+    ``weeks`` weeks, falling back to the same time of day on any weekday, then to the overall mean.
+    """
+    a = aht.to_numpy(dtype=float)
+    v = volume.to_numpy(dtype=float)
+    idx = volume.index
+    recent = idx >= idx[-1] - pd.Timedelta(weeks=int(weeks))
+    ok = recent & np.isfinite(a) & (v > 0)
+    if not ok.any():
+        ok = np.isfinite(a) & (v > 0)
+    if not ok.any():
+        return np.full(len(future), np.nan)
+    tod = (idx - idx.normalize()).to_numpy()
+    frame = pd.DataFrame({"dow": idx.dayofweek, "tod": tod, "w": v, "wa": np.where(ok, a * v, 0.0),
+                          "ok": ok})
+    frame = frame[frame["ok"]]
+    by_dt = frame.groupby(["dow", "tod"])[["wa", "w"]].sum()
+    by_t = frame.groupby("tod")[["wa", "w"]].sum()
+    overall = float(frame["wa"].sum() / frame["w"].sum())
+    f_dow = future.dayofweek
+    f_tod = (future - future.normalize()).to_numpy()
+    key = pd.MultiIndex.from_arrays([f_dow, f_tod])
+    m1 = by_dt.reindex(key)
+    est = (m1["wa"] / m1["w"]).to_numpy()
+    m2 = by_t.reindex(pd.Index(f_tod))
+    est2 = (m2["wa"] / m2["w"]).to_numpy()
+    est = np.where(np.isfinite(est), est, est2)
+    return np.where(np.isfinite(est), est, overall)
+
+
+def _forecast_one(args: tuple) -> pd.DataFrame:
+    qs, model, horizon, holidays, quantiles, target_col = args
+    m = model.clone().fit(qs.volume, holidays=holidays)
+    out = m.predict(horizon, quantiles=quantiles, target_col=target_col)
+    if qs.aht is not None:
+        out["aht"] = forecast_aht(qs.aht, qs.volume, pd.DatetimeIndex(out["ts"]))
+    return out
+
+
+def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str | None = None,
+             model: str | Forecaster = "auto", holidays: HolidayInput = None,
+             quantiles: Sequence[float] | None = (0.1, 0.5, 0.9), id_col: str | Sequence[str] | None = "queue",
+             time_col: str = "ts", target_col: str = "volume", aht_col: str = "aht", n_jobs: int = 1,
+             seed: int | None = 0) -> pd.DataFrame:
+    """Forecast calls (and handle time) per interval for one or many queues.
+
+    Parameters
+    ----------
+    history : DataFrame or Series
+        Long frame with ``time_col`` (interval start), ``target_col`` (calls per interval), optional
+        ``aht_col`` (seconds) and optional id column(s) — or a Series of calls with a DatetimeIndex.
+        Closed hours may be absent rows or zeros. Time-zone-aware times are used as local wall-clock time.
+    horizon : int or str
+        Number of intervals, or a duration such as ``"14D"`` or ``"6h"``.
+    freq : str, optional
+        Interval length (``"15min"``, ``"30min"``); inferred from the most common time step by default.
+    model : str or Forecaster
+        ``"auto"`` (backtest-picked model or ensemble), one of ``"topdown"``, ``"svd"``, ``"mstl"``,
+        ``"week_mean"``, ``"seasonal_naive"``, or a forecaster instance (cloned per queue).
+    holidays : list of dates, mapping date -> label, or DataFrame, optional
+        Special days in both the history and the horizon (see :mod:`wfm.forecast.holidays`).
+    quantiles : sequence of float, optional
+        Quantile levels in (0, 1); each adds a column ``volume_q<100 q>`` (e.g. ``volume_q10``).
+    id_col, time_col, target_col, aht_col : str
+        Column names in ``history`` (and in the result).
+    n_jobs : int
+        Worker processes for many queues (1: run in this process).
+    seed : int or None
+        Seed for stochastic parts; the shipped models are deterministic, so it only fixes future ones.
+
+    Returns
+    -------
+    DataFrame
+        Id column(s), ``ts``, ``volume`` (mean calls, >= 0), quantile columns, and ``aht`` (seconds) if the
+        history had it; sorted by id and time.
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise InvalidParameterError(f"`n_jobs` must be an integer >= 1; got {n_jobs!r}")
+    qlevels = check_quantiles(quantiles)
+    spec = make_model(model)
+    hol = normalize_holidays(holidays)
+    tz = _time_zone(history, time_col)
+    queues, step, ids = prepare_history(history, freq=freq, id_col=id_col, time_col=time_col,
+                                        target_col=target_col, aht_col=aht_col)
+    h = parse_horizon(horizon, step)
+    need = spec.min_history(step)
+    for qs in queues:
+        if len(qs.volume) < need:
+            raise DataFormatError(
+                f"history of {_name(ids, qs.key)} is too short for model {spec.alias!r}: {len(qs.volume)} "
+                f"intervals ({len(qs.volume) / per_day(step):.1f} days); needs at least {need} intervals "
+                f"({need / per_day(step):.0f} days) in column `{time_col}`")
+    jobs = [(qs, spec, h, hol, qlevels, target_col) for qs in queues]
+    if n_jobs > 1 and len(jobs) > 1:
+        with cf.ProcessPoolExecutor(max_workers=int(n_jobs)) as pool:
+            parts = list(pool.map(_forecast_one, jobs, chunksize=max(1, len(jobs) // (4 * int(n_jobs)))))
+    else:
+        parts = [_forecast_one(j) for j in jobs]
+    frames = []
+    for qs, part in zip(queues, parts, strict=True):
+        for c, v in zip(ids, qs.key, strict=True):
+            part.insert(ids.index(c), c, v)
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
+    if tz is not None:
+        out[time_col] = out[time_col].dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        out = out[out[time_col].notna()].reset_index(drop=True)
+    return out
+
+
+def _time_zone(history: Any, time_col: str) -> Any:
+    if isinstance(history, pd.Series):
+        return getattr(history.index, "tz", None)
+    if isinstance(history, pd.DataFrame) and time_col in history.columns:
+        col = history[time_col]
+        return col.dt.tz if pd.api.types.is_datetime64_any_dtype(col) else None
+    return None
+
+
+def _name(ids: list[str], key: tuple) -> str:
+    return ", ".join(f"{c}={v!r}" for c, v in zip(ids, key, strict=True)) if ids else "the series"
+
+
+def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame, *, level_cv: float = 0.15,
+                        id_col: str | Sequence[str] | None = "queue", time_col: str = "ts",
+                        target_col: str = "volume") -> pd.DataFrame:
+    """Update the rest of today's forecast from the calls observed so far today.
+
+    The day's level is treated as a multiplier ``theta`` of the forecast with a Gamma prior (mean 1,
+    coefficient of variation ``level_cv``); calls observed so far are Poisson given ``theta``. The posterior
+    mean, ``theta = (k + observed) / (k + forecast so far)`` with ``k = 1 / level_cv**2``, scales the remaining
+    intervals of the day: a credibility weight that trusts the observed ratio more as calls accumulate.
+
+    Parameters
+    ----------
+    forecast_df : DataFrame
+        Output of :func:`forecast` covering today.
+    observed_today : DataFrame
+        Calls observed so far today: id column(s), ``time_col``, ``target_col``; intervals not listed count as
+        not yet observed.
+    level_cv : float
+        Prior coefficient of variation of the day's level around the forecast (e.g. 0.15 = 15%); smaller
+        trusts the forecast more.
+    id_col, time_col, target_col : str
+        Column names, as in :func:`forecast`.
+
+    Returns
+    -------
+    DataFrame
+        ``forecast_df`` with ``target_col`` and its quantile columns scaled for the intervals of today after
+        the last observed one; column ``intraday_factor`` holds the applied multiplier (1 elsewhere).
+    """
+    if not np.isfinite(level_cv) or level_cv <= 0:
+        raise InvalidParameterError(f"`level_cv` must be > 0; got {level_cv!r}")
+    for col in (time_col, target_col):
+        for name, frame in (("forecast_df", forecast_df), ("observed_today", observed_today)):
+            if col not in frame.columns:
+                raise DataFormatError(f"`{name}` lacks column `{col}`; has {list(frame.columns)}")
+    ids = [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
+    ids = [c for c in ids if c in forecast_df.columns and c in observed_today.columns]
+    obs_vol = pd.to_numeric(observed_today[target_col], errors="coerce")
+    bad = obs_vol.isna() | (obs_vol < 0)
+    if bad.any():
+        rows = observed_today.loc[bad, [time_col, target_col]].head(5).to_dict("records")
+        raise DataFormatError(f"column `{target_col}` of `observed_today` must be >= 0 calls; got {rows}")
+    k = 1.0 / level_cv ** 2
+    out = forecast_df.copy()
+    out["intraday_factor"] = 1.0
+    scale_cols = [target_col] + [c for c in out.columns if c.startswith(f"{target_col}_q")]
+    groups = observed_today.groupby(ids, sort=False) if ids else [((), observed_today)]
+    for key, obs in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        mask = np.ones(len(out), bool)
+        for c, v in zip(ids, key, strict=True):
+            mask &= (out[c] == v).to_numpy()
+        if len(obs) == 0:
+            continue
+        last = pd.Timestamp(obs[time_col].max())
+        fc = out.loc[mask, [time_col, target_col]]
+        matched = fc[fc[time_col].isin(pd.DatetimeIndex(obs[time_col]))]
+        if matched.empty:
+            raise DataFormatError(f"`observed_today` times of {_name(ids, key)} are not in `forecast_df`; "
+                                  f"first: {obs[time_col].iloc[0]!r}")
+        f_sofar = float(matched[target_col].sum())
+        o_sofar = float(pd.to_numeric(obs[target_col]).sum())
+        theta = (k + o_sofar) / (k + f_sofar)
+        day_end = last.normalize() + pd.Timedelta("1D")
+        ts = out[time_col]
+        rest = mask & (ts > last).to_numpy() & (ts < day_end).to_numpy()
+        for c in scale_cols:
+            out.loc[rest, c] = out.loc[rest, c].to_numpy(dtype=float) * theta
+        out.loc[rest, "intraday_factor"] = theta
+    return out
