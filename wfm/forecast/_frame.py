@@ -126,7 +126,8 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         try:
             ts = pd.to_datetime(ts)
         except (ValueError, TypeError) as exc:
-            raise DataFormatError(f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}") from exc
+            raise DataFormatError(
+                f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}") from exc
     if ts.isna().any():
         raise DataFormatError(f"column `{time_col}` has missing timestamps: {_rows(frame, ts.isna(), [time_col])}")
     if getattr(ts.dt, "tz", None) is not None:
