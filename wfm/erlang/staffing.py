@@ -78,6 +78,7 @@ def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.
         slt = None if sl_t is None else sl_t
         asat = None if asa_t is None else asa_t
         occt = None if occ_t is None else occ_t
+        done = np.zeros(idx.size, dtype=bool)
         while idx.size:
             c = 1.0 / (1.0 + r * (1.0 - ai / ni))
             ok = np.ones(idx.size, dtype=bool) if slt is None else 1.0 - c * decay >= slt
@@ -85,11 +86,19 @@ def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.
                 ok &= c * hi_ <= asat * (ni - ai)
             if occt is not None:
                 ok &= ai <= occt * ni
+            ok &= ~done
             if ok.any():
                 out[idx[ok]] = ni[ok]
-                keep = ~ok
-                idx, ai, hi_, ni, r, decay, q = (x[keep] for x in (idx, ai, hi_, ni, r, decay, q))
-                slt, asat, occt = (None if x is None else x[keep] for x in (slt, asat, occt))
+                done |= ok
+                # Compacting costs a copy of every working array: only worth it once a quarter is finished.
+                n_done = np.count_nonzero(done)
+                if n_done == done.size:
+                    break
+                if 4 * n_done >= done.size:
+                    keep = ~done
+                    idx, ai, hi_, ni, r, decay, q, done = (
+                        x[keep] for x in (idx, ai, hi_, ni, r, decay, q, done))
+                    slt, asat, occt = (None if x is None else x[keep] for x in (slt, asat, occt))
             # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
             ni = ni + 1.0
             r = ni * (1.0 + r) / ai
