@@ -122,6 +122,8 @@ class SpecialDays:
         stack = np.full((len(shifts), n, p), np.nan)
         xu = np.where(usable[:, None], x, np.nan)
         for s_i, sh in enumerate(shifts):
+            if abs(sh) >= n:
+                continue
             if sh > 0:
                 stack[s_i, : n - sh] = xu[sh:]
             elif sh < 0:
