@@ -166,13 +166,14 @@ def fairness(rm: RosterModel) -> None:
         counts = []
         for a in range(len(rm.agents)):
             if tag == "weekend":
+                if not weekend_days:
+                    continue
                 xs = [rm.on[a, d] for d in weekend_days]
             else:
                 if not rm.eligible(a, tag):
                     continue
                 xs = rm.tagged(a, tag, range(rm.n_days))
-            if xs:
-                counts.append(sum(xs))
+            counts.append(sum(xs))
         if len(counts) < 2:
             continue
         hi = rm.model.new_int_var(0, rm.n_days, f"fair_max({tag})")
@@ -186,7 +187,7 @@ def fairness(rm: RosterModel) -> None:
     def evaluate(value: Callable) -> list[Penalty]:
         out = []
         for tag, counts in rows:
-            vals = [value(c) for c in counts]
+            vals = [c if isinstance(c, int) else value(c) for c in counts]
             spread = max(vals) - min(vals)
             if spread:
                 out.append(Penalty(name=f"unfair({tag})", rule="fairness", amount=spread,
