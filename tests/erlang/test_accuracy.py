@@ -6,11 +6,11 @@ import itertools
 
 import numpy as np
 import pytest
-from _erlang_mp import asa_c, erlang_a, erlang_b, erlang_c, service_level_c
 
 from wfm.erlang import abandon_rate, asa, service_level
 from wfm.erlang import erlang_b as wb
 from wfm.erlang import erlang_c as wc
+from wfm.erlang._mp_reference import asa_c, erlang_a, erlang_b, erlang_c, service_level_c
 
 TOL = 1e-9
 TRAFFIC = [0.01, 0.37, 1.0, 7.5, 42.0, 170.5, 999.0, 5000.0, 9999.5, 10000.0]

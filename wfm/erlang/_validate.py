@@ -84,14 +84,23 @@ def shrinkage(value: Any) -> np.ndarray:
 
 
 def traffic(calls: Any, aht: Any, interval_seconds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validated ``calls``, ``aht`` and offered load in Erlangs ``calls * aht / interval_seconds``."""
+    """Validated ``calls``, ``aht`` and offered load in Erlangs ``calls * aht / interval_seconds``.
+
+    The three are returned with their own shapes (they broadcast together); only the load is full size.
+    """
     c = nonnegative("calls", calls)
     h = nonnegative("aht", aht)
     t = positive("interval_seconds", interval_seconds)
-    c, h, t = np.broadcast_arrays(c, h, t)
-    bad = (h == 0) & (c > 0)
-    if bad.any():
-        raise InvalidParameterError(
-            f"`aht` must be > 0 where calls > 0; got aht=0 with calls={_first_bad(c, bad)!r}"
-        )
+    if h.ndim == 0:
+        if h == 0 and (c > 0).any():
+            raise InvalidParameterError(
+                f"`aht` must be > 0 where calls > 0; got aht=0 with calls={_first_bad(c, c > 0)!r}"
+            )
+    else:
+        bad = (h == 0) & (c > 0)
+        if bad.any():
+            cb = np.broadcast_to(c, bad.shape)
+            raise InvalidParameterError(
+                f"`aht` must be > 0 where calls > 0; got aht=0 with calls={_first_bad(cb, bad)!r}"
+            )
     return c, h, c * h / t

@@ -59,51 +59,87 @@ def apply_shrinkage(agents: ArrayLike, shrinkage: ArrayLike) -> np.ndarray:
     return m.astype(np.int64)
 
 
+def _halfin_whitt_beta(s: np.ndarray, eps: np.ndarray) -> np.ndarray:
+    """Safety factor ``beta`` with ``C e^{-beta s} = eps`` under the Halfin–Whitt approximation of Erlang C.
+
+    ``C ~ 1 / (1 + beta Phi(beta) / phi(beta))`` and ``s = sqrt(a) * answer / aht``. Only a starting point
+    for the exact search: three Newton steps on an increasing, concave-ish function are plenty.
+    """
+    beta = np.ones_like(s)
+    target = -np.log(eps)
+    for _ in range(3):
+        u = special.ndtr(beta) / (np.exp(-0.5 * beta * beta) / np.sqrt(2.0 * np.pi))
+        g = np.log1p(beta * u) + beta * s - target
+        dg = (u + beta + beta * beta * u) / (1.0 + beta * u) + s
+        beta = np.clip(beta - g / dg, 0.0, 8.0)
+    return beta
+
+
 def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.ndarray | None,
                      asa_t: np.ndarray | None, occ_t: np.ndarray | None) -> np.ndarray:
-    """Smallest ``n`` meeting the Erlang C targets, for ``a > 0`` (flat arrays)."""
-    n = np.floor(a) + 1.0
+    """Smallest ``n`` meeting the Erlang C targets, for ``a > 0`` (flat arrays).
+
+    Every target needs ``n > a``, so ``floor(a) + 1`` is a safe start; with a service-level target the
+    search starts just below the Halfin–Whitt estimate instead, which saves most of the steps. An interval
+    already feasible at a start above the safe one may have been overshot and is searched again from there.
+    """
+    floor_n = np.floor(a) + 1.0
     if occ_t is not None:
         # One below the closed form, so rounding in a / occ can never skip the answer; the loop checks it.
-        n = np.maximum(n, np.ceil(a / occ_t) - 1.0)
-    out = np.empty(a.size)
+        floor_n = np.maximum(floor_n, np.ceil(a / occ_t) - 1.0)
+    if sl_t is None:
+        return _step_search(floor_n, a, h, answer, sl_t, asa_t, occ_t)[0]
     with np.errstate(over="ignore"):
-        r = np.exp(log_r(n, a))
-        k = answer / h
-        decay = np.exp(-(n - a) * k)
-        q = np.exp(-k)
-        # Compact working copies: finished intervals are dropped, so every step only touches the rest.
-        idx = np.arange(a.size)
-        ai, hi_, ni = a, h, n
-        slt = None if sl_t is None else sl_t
-        asat = None if asa_t is None else asa_t
-        occt = None if occ_t is None else occ_t
-        done = np.zeros(idx.size, dtype=bool)
-        while idx.size:
-            c = 1.0 / (1.0 + r * (1.0 - ai / ni))
-            ok = np.ones(idx.size, dtype=bool) if slt is None else 1.0 - c * decay >= slt
-            if asat is not None:
-                ok &= c * hi_ <= asat * (ni - ai)
-            if occt is not None:
-                ok &= ai <= occt * ni
-            ok &= ~done
-            if ok.any():
-                out[idx[ok]] = ni[ok]
-                done |= ok
-                # Compacting costs a copy of every working array: only worth it once a quarter is finished.
-                n_done = np.count_nonzero(done)
-                if n_done == done.size:
-                    break
-                if 4 * n_done >= done.size:
-                    keep = ~done
-                    idx, ai, hi_, ni, r, decay, q, done = (
-                        x[keep] for x in (idx, ai, hi_, ni, r, decay, q, done))
-                    slt, asat, occt = (None if x is None else x[keep] for x in (slt, asat, occt))
-            # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
-            ni = ni + 1.0
-            r = ni * (1.0 + r) / ai
-            decay = decay * q
+        beta = _halfin_whitt_beta(np.sqrt(a) * answer / h, 1.0 - sl_t)
+    start = np.maximum(floor_n, np.floor(a + beta * np.sqrt(a)) - 1.0)
+    out, first = _step_search(start, a, h, answer, sl_t, asa_t, occ_t)
+    redo = np.flatnonzero(first & (start > floor_n))
+    if redo.size:
+        sub = (None if x is None else x[redo] for x in (h, answer, sl_t, asa_t, occ_t))
+        out[redo] = _step_search(floor_n[redo], a[redo], *sub)[0]
     return out
+
+
+def _step_search(n: np.ndarray, a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.ndarray | None,
+                 asa_t: np.ndarray | None, occ_t: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """First feasible ``n`` at or above the start ``n``, and whether the start itself was feasible."""
+    out = np.empty(a.size)
+    first = np.zeros(a.size, dtype=bool)
+    with np.errstate(over="ignore"):
+        k = answer / h
+        # The working set is one stacked array, so dropping finished intervals is a single copy.
+        rows = [a, n, np.exp(log_r(n, a)), np.exp(-(n - a) * k), np.exp(-k), np.arange(a.size, dtype=float)]
+        if sl_t is not None:
+            rows.append(1.0 - sl_t)
+        if asa_t is not None:
+            rows.append(asa_t / h)
+        if occ_t is not None:
+            rows.append(occ_t)
+        w = np.stack(rows)
+        sl_row = 6 if sl_t is not None else None
+        asa_row = 6 + (sl_t is not None) if asa_t is not None else None
+        occ_row = 6 + (sl_t is not None) + (asa_t is not None) if occ_t is not None else None
+        check = 0
+        while w.shape[1]:
+            ai, ni, ri = w[0], w[1], w[2]
+            c = 1.0 / (1.0 + ri * (1.0 - ai / ni))
+            ok = c * w[3] <= w[sl_row] if sl_row is not None else np.ones(ai.size, dtype=bool)
+            if asa_row is not None:
+                ok &= c <= w[asa_row] * (ni - ai)
+            if occ_row is not None:
+                ok &= ai <= w[occ_row] * ni
+            if ok.any():
+                hit = w[5, ok].astype(np.int64)
+                out[hit] = ni[ok]
+                if check == 0:
+                    first[hit] = True
+                w = w[:, ~ok]
+            # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
+            w[1] += 1.0
+            w[2] = w[1] * (1.0 + w[2]) / w[0]
+            w[3] *= w[4]
+            check += 1
+    return out, first
 
 
 def _erlang_c_ok(n: np.ndarray, a: np.ndarray, k: float, sl_t: float | None, asa_ratio: float | None,

@@ -4,16 +4,25 @@ Erlang B/C come from the regularised incomplete gamma at 50 digits. Erlang A com
 birth–death chain itself: stationary probabilities summed directly, the tagged caller's fate computed by
 uniformisation of its position process (all terms positive, so no cancellation), and the mean wait of
 answered callers by a first-step recursion. Time unit: the mean handle time (mu = 1).
+
+Used by the tests and the accuracy benchmark; needs mpmath (``pip install 'wfm[dev]'``), imported lazily.
 """
 
 from __future__ import annotations
 
-import mpmath as mp
+from typing import Any
+
+from wfm.exceptions import require_extra
+
+
+def _mp() -> Any:
+    return require_extra("mpmath", "dev")
 
 DPS = 50
 
 
-def erlang_b(a: float, n: int) -> mp.mpf:
+def erlang_b(a: float, n: int) -> Any:
+    mp = _mp()
     with mp.workdps(DPS):
         a, nn = mp.mpf(a), mp.mpf(n)
         q = mp.gammainc(nn + 1, a, mp.inf, regularized=True)
@@ -21,7 +30,8 @@ def erlang_b(a: float, n: int) -> mp.mpf:
         return pmf / q
 
 
-def erlang_c(a: float, n: int) -> mp.mpf:
+def erlang_c(a: float, n: int) -> Any:
+    mp = _mp()
     with mp.workdps(DPS):
         if n <= a:
             return mp.mpf(1)
@@ -29,21 +39,24 @@ def erlang_c(a: float, n: int) -> mp.mpf:
         return n * b / (n - a * (1 - b))
 
 
-def service_level_c(a: float, n: int, t_over_aht: float) -> mp.mpf:
+def service_level_c(a: float, n: int, t_over_aht: float) -> Any:
+    mp = _mp()
     with mp.workdps(DPS):
         if n <= a:
             return mp.mpf(0)
         return 1 - erlang_c(a, n) * mp.exp(-(n - mp.mpf(a)) * mp.mpf(t_over_aht))
 
 
-def asa_c(a: float, n: int) -> mp.mpf:
+def asa_c(a: float, n: int) -> Any:
     """Mean wait in units of aht."""
+    mp = _mp()
     with mp.workdps(DPS):
         return erlang_c(a, n) / (n - mp.mpf(a))
 
 
-def _stationary(a: float, n: int, theta: mp.mpf, tol: mp.mpf) -> list[mp.mpf]:
+def _stationary(a: float, n: int, theta: Any, tol: Any) -> list[Any]:
     """Unnormalised birth–death probabilities pi_k (mu = 1), summed until the tail is negligible."""
+    mp = _mp()
     pi = [mp.mpf(1)]
     total = mp.mpf(1)
     k = 0
@@ -62,6 +75,7 @@ def _stationary(a: float, n: int, theta: mp.mpf, tol: mp.mpf) -> list[mp.mpf]:
 
 def erlang_a(a: float, n: int, patience_over_aht: float, t_over_aht: float, *, with_sl: bool = True) -> dict:
     """P(wait>0), P(abandon), P(answered within T) and mean wait of answered (aht units) for M/M/n+M."""
+    mp = _mp()
     with mp.workdps(DPS):
         theta = 1 / mp.mpf(patience_over_aht)
         lam = mp.mpf(a)
