@@ -62,17 +62,13 @@ def apply_shrinkage(agents: ArrayLike, shrinkage: ArrayLike) -> np.ndarray:
 def _halfin_whitt_beta(s: np.ndarray, eps: np.ndarray) -> np.ndarray:
     """Safety factor ``beta`` with ``C e^{-beta s} = eps`` under the Halfin–Whitt approximation of Erlang C.
 
-    ``C ~ 1 / (1 + beta Phi(beta) / phi(beta))`` and ``s = sqrt(a) * answer / aht``. Only a starting point
-    for the exact search: three Newton steps on an increasing, concave-ish function are plenty.
+    ``C ~ 1 / (1 + beta Phi(beta) / phi(beta))`` and ``s = sqrt(a) * answer / aht``. It is only the start of
+    the exact search, which needs it within a few agents: one Newton step from ``beta = 1`` does that.
     """
-    beta = np.ones_like(s)
-    target = -np.log(eps)
-    for _ in range(3):
-        u = special.ndtr(beta) / (np.exp(-0.5 * beta * beta) / np.sqrt(2.0 * np.pi))
-        g = np.log1p(beta * u) + beta * s - target
-        dg = (u + beta + beta * beta * u) / (1.0 + beta * u) + s
-        beta = np.clip(beta - g / dg, 0.0, 8.0)
-    return beta
+    u = special.ndtr(1.0) * np.sqrt(2.0 * np.pi) * np.exp(0.5)  # Phi(1) / phi(1)
+    g = np.log1p(u) + s + np.log(eps)
+    dg = (2.0 * u + 1.0) / (1.0 + u) + s
+    return np.clip(1.0 - g / dg, 0.0, 8.0)
 
 
 def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.ndarray | None,
@@ -80,66 +76,76 @@ def _erlang_c_search(a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.
     """Smallest ``n`` meeting the Erlang C targets, for ``a > 0`` (flat arrays).
 
     Every target needs ``n > a``, so ``floor(a) + 1`` is a safe start; with a service-level target the
-    search starts just below the Halfin–Whitt estimate instead, which saves most of the steps. An interval
-    already feasible at a start above the safe one may have been overshot and is searched again from there.
+    search starts at the Halfin–Whitt estimate instead, which saves most of the steps. An interval feasible
+    right at a start above the safe one is checked one agent lower; if that is feasible too, the estimate
+    overshot and the interval is searched again from the safe start — the estimate never decides the answer.
     """
     floor_n = np.floor(a) + 1.0
     if occ_t is not None:
         # One below the closed form, so rounding in a / occ can never skip the answer; the loop checks it.
         floor_n = np.maximum(floor_n, np.ceil(a / occ_t) - 1.0)
     if sl_t is None:
-        return _step_search(floor_n, a, h, answer, sl_t, asa_t, occ_t)[0]
+        return _step_search(floor_n, floor_n, a, h, answer, sl_t, asa_t, occ_t)[0]
     with np.errstate(over="ignore"):
         beta = _halfin_whitt_beta(np.sqrt(a) * answer / h, 1.0 - sl_t)
-    start = np.maximum(floor_n, np.floor(a + beta * np.sqrt(a)) - 1.0)
-    out, first = _step_search(start, a, h, answer, sl_t, asa_t, occ_t)
-    redo = np.flatnonzero(first & (start > floor_n))
-    if redo.size:
+    start = np.maximum(floor_n, np.floor(a + beta * np.sqrt(a)))
+    out, redo = _step_search(start, floor_n, a, h, answer, sl_t, asa_t, occ_t)
+    if redo.any():
         sub = (None if x is None else x[redo] for x in (h, answer, sl_t, asa_t, occ_t))
-        out[redo] = _step_search(floor_n[redo], a[redo], *sub)[0]
+        out[redo] = _step_search(floor_n[redo], floor_n[redo], a[redo], *sub)[0]
     return out
 
 
-def _step_search(n: np.ndarray, a: np.ndarray, h: np.ndarray, answer: np.ndarray, sl_t: np.ndarray | None,
-                 asa_t: np.ndarray | None, occ_t: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """First feasible ``n`` at or above the start ``n``, and whether the start itself was feasible."""
+def _step_search(n: np.ndarray, floor_n: np.ndarray, a: np.ndarray, h: np.ndarray, answer: np.ndarray,
+                 sl_t: np.ndarray | None, asa_t: np.ndarray | None,
+                 occ_t: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """First feasible ``n`` at or above the start ``n``; flags intervals whose start may have overshot.
+
+    ``floor_n`` is the safe lower bound (infeasible below it). An interval feasible at a start above it is
+    checked at ``start - 1`` through the backward recurrence ``R(n-1) = a R(n)/n - 1`` (one step, harmless:
+    near the answer ``R >> 1`` so the error grows by at most ``1 + 1/R``); feasible there too means overshoot.
+    """
     out = np.empty(a.size)
-    first = np.zeros(a.size, dtype=bool)
+    redo = np.zeros(a.size, dtype=bool)
     with np.errstate(over="ignore"):
         k = answer / h
         # The working set is one stacked array, so dropping finished intervals is a single copy.
         rows = [a, n, np.exp(log_r(n, a)), np.exp(-(n - a) * k), np.exp(-k), np.arange(a.size, dtype=float)]
-        if sl_t is not None:
-            rows.append(1.0 - sl_t)
-        if asa_t is not None:
-            rows.append(asa_t / h)
-        if occ_t is not None:
-            rows.append(occ_t)
-        w = np.stack(rows)
+        extra = [x for x in (None if sl_t is None else 1.0 - sl_t, None if asa_t is None else asa_t / h, occ_t)
+                 if x is not None]
+        w = np.stack(rows + extra)
         sl_row = 6 if sl_t is not None else None
         asa_row = 6 + (sl_t is not None) if asa_t is not None else None
         occ_row = 6 + (sl_t is not None) + (asa_t is not None) if occ_t is not None else None
+
+        def feasible(ai: np.ndarray, ni: np.ndarray, ri: np.ndarray, di: np.ndarray, sub: np.ndarray) -> np.ndarray:
+            c = 1.0 / (1.0 + ri * (1.0 - ai / ni))
+            ok = c * di <= sub[sl_row] if sl_row is not None else np.ones(ai.size, dtype=bool)
+            if asa_row is not None:
+                ok &= c <= sub[asa_row] * (ni - ai)
+            if occ_row is not None:
+                ok &= ai <= sub[occ_row] * ni
+            return ok
+
         check = 0
         while w.shape[1]:
-            ai, ni, ri = w[0], w[1], w[2]
-            c = 1.0 / (1.0 + ri * (1.0 - ai / ni))
-            ok = c * w[3] <= w[sl_row] if sl_row is not None else np.ones(ai.size, dtype=bool)
-            if asa_row is not None:
-                ok &= c <= w[asa_row] * (ni - ai)
-            if occ_row is not None:
-                ok &= ai <= w[occ_row] * ni
+            ok = feasible(w[0], w[1], w[2], w[3], w)
             if ok.any():
                 hit = w[5, ok].astype(np.int64)
-                out[hit] = ni[ok]
+                out[hit] = w[1, ok]
                 if check == 0:
-                    first[hit] = True
+                    above = w[1, ok] > floor_n[hit]
+                    if above.any():
+                        v = w[:, ok][:, above]
+                        below = feasible(v[0], v[1] - 1.0, v[0] * v[2] / v[1] - 1.0, v[3] / v[4], v)
+                        redo[hit[above][below]] = True
                 w = w[:, ~ok]
             # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
             w[1] += 1.0
             w[2] = w[1] * (1.0 + w[2]) / w[0]
             w[3] *= w[4]
             check += 1
-    return out, first
+    return out, redo
 
 
 def _erlang_c_ok(n: np.ndarray, a: np.ndarray, k: float, sl_t: float | None, asa_ratio: float | None,
