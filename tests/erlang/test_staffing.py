@@ -89,3 +89,16 @@ def test_requirements_bad_frames() -> None:
     with pytest.raises(InvalidParameterError, match="interval_seconds"):
         requirements(df.iloc[[1]])
     assert requirements(df.iloc[[1]], interval_seconds=900).agents.iloc[0] >= 1
+
+
+def test_requirements_dst_day_and_mixed_interval_lengths() -> None:
+    # 31 March 2024 in London has 23 hours: 92 quarter-hours. Queue "b" reports half-hours.
+    qa = pd.date_range("2024-03-31 00:00", "2024-03-31 23:45", freq="15min", tz="Europe/London")
+    qb = pd.date_range("2024-03-31 00:00", "2024-03-31 23:30", freq="30min", tz="Europe/London")
+    assert len(qa) == 92
+    df = pd.concat([pd.DataFrame({"queue": "a", "ts": qa, "volume": 20.0}),
+                    pd.DataFrame({"queue": "b", "ts": qb, "volume": 20.0})], ignore_index=True)
+    df["queue"] = df["queue"].astype("string")
+    out = requirements(df, aht=300)
+    assert set(out.loc[out.queue == "a", "agents"]) == {required_agents(20, 300, interval_seconds=900)}
+    assert set(out.loc[out.queue == "b", "agents"]) == {required_agents(20, 300, interval_seconds=1800)}

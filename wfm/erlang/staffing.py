@@ -390,25 +390,34 @@ def _bad_rows(frame: pd.DataFrame, mask: np.ndarray) -> list[Any]:
 
 
 def _infer_interval_seconds(frame: pd.DataFrame, time_col: str, group_cols: Sequence[str]) -> np.ndarray:
-    """Interval length per row: the smallest positive spacing of ``time_col`` within each group."""
+    """Interval length per row: the smallest positive spacing of ``time_col`` within each group.
+
+    The smallest spacing, not the most common one, so that gaps (closed nights, missing rows) do not count;
+    computed on UTC nanoseconds, so daylight-saving days with 92 or 100 intervals are handled like others.
+    """
     ts = pd.to_datetime(frame[time_col])
-    secs = np.full(len(frame), np.nan)
-    keys = [frame[c] for c in group_cols] if group_cols else [np.zeros(len(frame))]
-    positions = pd.Series(np.arange(len(frame)), index=frame.index)
-    for _, pos in positions.groupby(keys, sort=False):
-        t = np.sort(ts.iloc[pos.to_numpy()].unique())
-        diffs = np.diff(t).astype("timedelta64[ns]").astype(np.int64) / 1e9
-        diffs = diffs[diffs > 0]
-        if diffs.size:
-            secs[pos.to_numpy()] = diffs.min()
-    if np.isnan(secs).all():
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert(None)
+    ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    if group_cols:
+        codes = frame.groupby(list(group_cols), sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(frame), dtype=np.int64)
+    order = np.lexsort((ns, codes))
+    g, t = codes[order], ns[order]
+    gap = np.diff(t) / 1e9
+    valid = (g[1:] == g[:-1]) & (gap > 0)
+    n_groups = int(codes.max()) + 1 if codes.size else 0
+    per_group = np.full(n_groups, np.inf)
+    np.minimum.at(per_group, g[1:][valid], gap[valid])
+    if not np.isfinite(per_group).any():
         raise InvalidParameterError(
             f"`interval_seconds` cannot be inferred from `{time_col}` (fewer than two distinct times per "
             "series); pass interval_seconds"
         )
     # A series with a single row takes the spacing seen elsewhere.
-    secs[np.isnan(secs)] = np.nanmin(secs)
-    return secs
+    per_group[~np.isfinite(per_group)] = per_group[np.isfinite(per_group)].min()
+    return per_group[codes]
 
 
 def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col: str = "aht",
