@@ -144,8 +144,9 @@ def bench_many_queues(quick: bool) -> Table:
         viol += int(((sl < TARGET) & busy).sum() + ((sl_less >= TARGET) & busy & (n > 0)).sum())
     table.notes.append(f"Minimality check on all 1,344,000 answers (SL(n) >= 0.8 > SL(n-1)): {viol} violations.")
     table.notes.append("One AHT: the answer is a step function of the load, so wfm finds the load thresholds "
-                       "once (bisection) and looks every interval up; own AHT: vectorised stepping from "
-                       "floor(a)+1 with the Erlang B recurrence. Target < 0.25 s (aim 0.1 s).")
+                       "once (bisection) and looks every interval up; own AHT: vectorised stepping from the "
+                       "Halfin-Whitt estimate with the Erlang B recurrence (one incomplete-gamma call per "
+                       "interval). Target < 0.25 s (aim 0.1 s).")
     return table
 
 
