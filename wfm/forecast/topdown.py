@@ -36,7 +36,7 @@ def ets_daily(totals: np.ndarray, *, trend: bool = False) -> Any:
         warnings.filterwarnings("ignore", message=".*[Oo]ptimization failed.*")
         model = ExponentialSmoothing(totals, trend="add" if trend else None, damped_trend=trend,
                                      seasonal=seasonal, seasonal_periods=7, initialization_method="estimated")
-        return model.fit(optimized=True)
+        return model.fit(optimized=True, use_brute=False)
 
 
 class TopDown(Forecaster):
