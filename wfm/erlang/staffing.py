@@ -1,13 +1,17 @@
 """Staffing: the smallest number of agents meeting every target, per interval, and the requirements frame.
 
-Search strategy (vectorised over all intervals at once, no Python loop over intervals):
+Search strategy (vectorised over all intervals at once, no Python loop over intervals). Every target
+improves with more agents, so the answer is the first feasible ``n``:
 
-* **Erlang C.** Every target needs ``n > a`` (service level is 0 and ASA infinite otherwise), so the search
-  starts at the stability bound ``floor(a) + 1`` (or the occupancy bound ``ceil(a / max_occupancy)`` when
-  that is higher). One incomplete-gamma evaluation gives ``R = 1/B - 1`` there; each further agent costs a
-  few multiplications through the forward recurrence ``R(n+1) = (n+1)(1 + R(n)) / a`` (stable upwards), and
-  an interval leaves the active set as soon as it meets every target — so the result is the smallest such
-  ``n`` by construction, with work proportional to the safety staffing ``n - a`` (about ``beta sqrt(a)``).
+* **Erlang C.** Every target needs ``n > a`` (service level is 0 and ASA infinite otherwise), so
+  ``floor(a) + 1`` (or the occupancy bound ``ceil(a / max_occupancy)``) is a safe start. With a service-level
+  target the search starts at the Halfin–Whitt estimate ``a + beta sqrt(a)`` instead; one incomplete-gamma
+  evaluation gives ``R = 1/B - 1`` there, and each further agent costs a few multiplications through the
+  forward recurrence ``R(n+1) = (n+1)(1 + R(n)) / a`` (stable upwards). An interval leaves the working set as
+  soon as it meets every target; one feasible right at the estimate is checked one agent lower and, if that
+  is feasible too, searched again from the safe start — the estimate never decides the answer.
+* **Many intervals sharing one AHT and one set of targets.** The answer is then a step function of the load:
+  the load thresholds are found once by bisection and every interval is a binary search.
 * **Erlang A.** Start at the Erlang C answer, gallop (1, 2, 4, … agents) down or up to bracket the boundary,
   then bisect; every step evaluates the exact formulas for all unresolved intervals at once.
 """
@@ -163,18 +167,23 @@ def _erlang_c_ok(n: np.ndarray, a: np.ndarray, k: float, sl_t: float | None, asa
 
 
 def _erlang_c_lookup(a: np.ndarray, h: float, answer: float, sl_t: float | None, asa_t: float | None,
-                     occ_t: float | None) -> np.ndarray:
+                     occ_t: float | None) -> tuple[np.ndarray, np.ndarray] | None:
     """Smallest ``n`` for many loads sharing one handle time and one set of targets.
 
     With everything but the load fixed, the answer is a step function of the load: ``n`` agents suffice
     exactly up to a threshold load ``a*(n)`` (every target worsens as load grows). The thresholds for
     ``n = 1 .. N`` are found once by vectorised bisection to adjacent floats, and each interval's answer is a
     binary search among them — exact, and independent of how many intervals share the targets.
+    Returns ``None`` when the table would cost more than stepping (very large centres, few intervals), else
+    the answers and a mask of loads beyond the table (searched by stepping instead).
     """
     top = _erlang_c_search(np.array([a.max()]), np.array([h]), np.array([answer]),
                            None if sl_t is None else np.array([sl_t]),
                            None if asa_t is None else np.array([asa_t]),
                            None if occ_t is None else np.array([occ_t]))
+    # Bisection costs ~60 evaluations per table entry, stepping about one per interval.
+    if 60.0 * (top[0] + 3.0) > a.size:
+        return None
     ns = np.arange(1.0, top[0] + 3.0)
     lo = np.zeros(ns.size)  # feasible load (a -> 0 meets every target)
     hi = ns.copy()  # infeasible load (a = n is unstable)
@@ -351,10 +360,10 @@ def _erlang_c_staff(f: dict[str, Any]) -> np.ndarray:
     keys = [key for key in ("h", "answer", "sl", "asa", "occ") if key in f]
     if f["a"].size >= _LOOKUP_MIN and all(isinstance(f[k], float) or (f[k] == f[k][0]).all() for k in keys):
         first = {k: f[k] if isinstance(f[k], float) else float(f[k][0]) for k in keys}
-        n, miss = _erlang_c_lookup(f["a"], first["h"], first["answer"], first.get("sl"), first.get("asa"),
-                                   first.get("occ"))
-        if not miss.any():
-            return n
+        found = _erlang_c_lookup(f["a"], first["h"], first["answer"], first.get("sl"), first.get("asa"),
+                                 first.get("occ"))
+        if found is not None and not found[1].any():
+            return found[0]
     g = _materialise(f)
     return _erlang_c_search(g["a"], g["h"], g["answer"], g.get("sl"), g.get("asa"), g.get("occ"))
 
