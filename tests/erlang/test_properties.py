@@ -140,14 +140,25 @@ def test_zero_calls_need_zero_agents() -> None:
 def test_threshold_lookup_equals_stepping_search(calls: list[float], aht: float, target: float, answer: float,
                                                  asa_t: float | None) -> None:
     arr = np.array(calls)
-    old = staffing._LOOKUP_MIN
+    old = staffing._LOOKUP_MIN, staffing._LOOKUP_COST
+    calls_made = []
+    real_lookup = staffing._erlang_c_lookup
+
+    def spy(*args: object) -> object:
+        out = real_lookup(*args)
+        calls_made.append(out is not None)
+        return out
+
     try:
-        staffing._LOOKUP_MIN = 1
+        staffing._LOOKUP_MIN, staffing._LOOKUP_COST = 1, 0.0
+        staffing._erlang_c_lookup = spy
         fast = required_agents(arr, aht, service_level=target, answer_seconds=answer, asa_seconds=asa_t)
         staffing._LOOKUP_MIN = 10**12
         slow = required_agents(arr, aht, service_level=target, answer_seconds=answer, asa_seconds=asa_t)
     finally:
-        staffing._LOOKUP_MIN = old
+        staffing._LOOKUP_MIN, staffing._LOOKUP_COST = old
+        staffing._erlang_c_lookup = real_lookup
+    assert calls_made in ([True], [])  # the table was really used (unless no interval had calls)
     assert np.array_equal(fast, slow)
 
 

@@ -36,6 +36,8 @@ ArrayLike = Any
 
 # Below this many busy intervals the stepping search is already faster than building a lookup table.
 _LOOKUP_MIN = 4096
+# Evaluations per lookup-table entry (bisection to adjacent floats), against about one per interval stepping.
+_LOOKUP_COST = 60.0
 
 
 def apply_shrinkage(agents: ArrayLike, shrinkage: ArrayLike) -> np.ndarray:
@@ -182,7 +184,7 @@ def _erlang_c_lookup(a: np.ndarray, h: float, answer: float, sl_t: float | None,
                            None if asa_t is None else np.array([asa_t]),
                            None if occ_t is None else np.array([occ_t]))
     # Bisection costs ~60 evaluations per table entry, stepping about one per interval.
-    if 60.0 * (top[0] + 3.0) > a.size:
+    if _LOOKUP_COST * (top[0] + 3.0) > a.size:
         return None
     ns = np.arange(1.0, top[0] + 3.0)
     lo = np.zeros(ns.size)  # feasible load (a -> 0 meets every target)
