@@ -52,12 +52,14 @@ _ISRAEL_1999: dict[str, str] = {
     "1999-09-28": "reduced",
     "1999-09-29": "reduced",
     "1999-09-30": "reduced",
+    "1999-10-01": "eve",       # Hoshana Raba, eve of Shemini Atzeret
+    "1999-10-02": "holiday",   # Shemini Atzeret / Simchat Torah
 }
 
 
 def israel_1999() -> dict[pd.Timestamp, str]:
-    """Israeli special days of January–September 1999 as ``{date: label}`` (labels ``holiday``, ``eve``,
-    ``reduced``), for the shared bank data."""
+    """Israeli special days of 1999 (March–October: Purim to Simchat Torah) as ``{date: label}`` with labels
+    ``holiday``, ``eve`` and ``reduced``, for the shared bank data (January and February hold none)."""
     return {pd.Timestamp(d): label for d, label in _ISRAEL_1999.items()}
 
 
