@@ -173,3 +173,17 @@ def test_erlang_a_tends_to_erlang_c_with_endless_patience() -> None:
     c = service_level(100, 180, n)
     a = service_level(100, 180, n, patience_seconds=1e9)
     assert np.max(np.abs(a - c)) < 1e-5
+
+
+@SETTINGS
+@given(calls=st.lists(st.floats(0.0, 5000.0), min_size=1, max_size=80), aht=aht_st, target=target_st,
+       answer=answer_st)
+def test_scalar_fast_path_equals_general_search(calls: list[float], aht: float, target: float,
+                                                answer: float) -> None:
+    arr = np.array(calls)
+    fast = required_agents(arr, aht, service_level=target, answer_seconds=answer)
+    # A non-binding ASA target sends the same question through the general stepping search.
+    general = required_agents(arr, aht, service_level=target, answer_seconds=answer, asa_seconds=1e12)
+    per_interval_aht = required_agents(arr, np.full(arr.size, aht), service_level=target, answer_seconds=answer)
+    assert np.array_equal(fast, general)
+    assert np.array_equal(fast, per_interval_aht)

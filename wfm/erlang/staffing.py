@@ -366,8 +366,55 @@ def _erlang_c_staff(f: dict[str, Any]) -> np.ndarray:
                                  first.get("occ"))
         if found is not None and not found[1].any():
             return found[0]
+    if set(keys) == {"h", "answer", "sl"} and all(isinstance(f[k], float) for k in keys):
+        return _erlang_c_service_level_only(f["a"], f["h"], f["answer"], f["sl"])
     g = _materialise(f)
     return _erlang_c_search(g["a"], g["h"], g["answer"], g.get("sl"), g.get("asa"), g.get("occ"))
+
+
+def _erlang_c_service_level_only(a: np.ndarray, h: float, answer: float, sl_t: float) -> np.ndarray:
+    """The commonest case — one AHT, one service-level target — with as few array operations as possible.
+
+    The same search as :func:`_erlang_c_search` (Halfin–Whitt start, forward recurrence, a backward check
+    of intervals feasible at the start), written for scalar parameters and small arrays, where the cost is
+    the number of numpy calls rather than their size.
+    """
+    k = answer / h
+    eps = 1.0 - sl_t
+    q = float(np.exp(-k))
+    sqrt_a = np.sqrt(a)
+    floor_n = np.floor(a) + 1.0
+    beta = _halfin_whitt_beta(sqrt_a * k, eps)
+    n = np.maximum(floor_n, np.floor(a + beta * sqrt_a))
+    with np.errstate(over="ignore"):
+        r = np.exp(log_r(n, a))
+        decay = np.exp((a - n) * k)
+        out = np.zeros(a.size)
+        done = np.zeros(a.size, dtype=bool)
+        first = True
+        while True:
+            ok = decay <= eps * (1.0 + r * (1.0 - a / n))  # C e^{-(n-a)k} <= eps, C = 1/(1 + R(1 - a/n))
+            new = ok & ~done
+            out = np.where(new, n, out)
+            if first:
+                first = False
+                # Feasible right at the estimate: is one agent fewer feasible too (overshoot)?
+                above = np.flatnonzero(ok & (n > floor_n))
+                if above.size:
+                    aa, na, ra = a[above], n[above], r[above]
+                    r1 = aa * ra / na - 1.0
+                    over = decay[above] / q <= eps * (1.0 + r1 * (1.0 - aa / (na - 1.0)))
+                    if over.any():
+                        idx = above[over]
+                        out[idx] = _step_search(floor_n[idx], floor_n[idx], a[idx], np.full(idx.size, h),
+                                                np.full(idx.size, answer), np.full(idx.size, sl_t), None,
+                                                None)[0]
+            done |= ok
+            if done.all():
+                return out
+            n = n + 1.0
+            r = n * (1.0 + r) / a
+            decay = decay * q
 
 
 def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
