@@ -23,21 +23,32 @@ def as_float(name: str, value: Any) -> np.ndarray:
     return arr
 
 
+_INF = float("inf")
+
+
 def nonnegative(name: str, value: Any) -> np.ndarray:
     """A finite, non-negative float array (volumes, handle times, seconds)."""
+    if type(value) in (int, float):  # the common scalar case, without array operations
+        if 0 <= value < _INF:
+            return np.asarray(value, dtype=float)
+        raise InvalidParameterError(f"`{name}` must be finite and >= 0; got {value!r}")
     arr = as_float(name, value)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        raise InvalidParameterError(f"`{name}` must be finite and >= 0; got {_first_bad(arr, bad)!r}")
+    ok = (arr >= 0) & (arr < _INF)  # NaN fails both comparisons
+    if not ok.all():
+        raise InvalidParameterError(f"`{name}` must be finite and >= 0; got {_first_bad(arr, ~ok)!r}")
     return arr
 
 
 def positive(name: str, value: Any) -> np.ndarray:
     """A finite, strictly positive float array."""
+    if type(value) in (int, float):
+        if 0 < value < _INF:
+            return np.asarray(value, dtype=float)
+        raise InvalidParameterError(f"`{name}` must be finite and > 0; got {value!r}")
     arr = as_float(name, value)
-    bad = ~np.isfinite(arr) | (arr <= 0)
-    if bad.any():
-        raise InvalidParameterError(f"`{name}` must be finite and > 0; got {_first_bad(arr, bad)!r}")
+    ok = (arr > 0) & (arr < _INF)
+    if not ok.all():
+        raise InvalidParameterError(f"`{name}` must be finite and > 0; got {_first_bad(arr, ~ok)!r}")
     return arr
 
 
@@ -76,10 +87,14 @@ def fraction_array(name: str, value: Any) -> np.ndarray:
 
 def shrinkage(value: Any) -> np.ndarray:
     """Shrinkage in [0, 1): the fraction of paid time not available for calls."""
+    if type(value) in (int, float):
+        if 0 <= value < 1:
+            return np.asarray(value, dtype=float)
+        raise InvalidParameterError(f"`shrinkage` must be in [0, 1); got {value!r}")
     arr = as_float("shrinkage", value)
-    bad = ~(arr >= 0) | ~(arr < 1)
-    if bad.any():
-        raise InvalidParameterError(f"`shrinkage` must be in [0, 1); got {_first_bad(arr, bad)!r}")
+    ok = (arr >= 0) & (arr < 1)
+    if not ok.all():
+        raise InvalidParameterError(f"`shrinkage` must be in [0, 1); got {_first_bad(arr, ~ok)!r}")
     return arr
 
 

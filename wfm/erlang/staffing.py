@@ -255,6 +255,8 @@ def _gallop_search(feasible: Callable[[np.ndarray, np.ndarray], np.ndarray], gue
 def _target(name: str, value: Any, *, closed_right: bool = False) -> np.ndarray | None:
     if value is None:
         return None
+    if type(value) is float and 0 < value < 1:  # the common case, without array operations
+        return np.asarray(value)
     arr = v.as_float(name, value)
     upper_ok = (arr <= 1) if closed_right else (arr < 1)
     bad = ~(arr > 0) | ~upper_ok
@@ -345,7 +347,7 @@ def required_agents(calls: ArrayLike, aht: ArrayLike, *, service_level: ArrayLik
             n[busy] = guess
         else:
             n[busy] = _erlang_a_staff(_materialise(sub), guess)
-    if np.any(shr > 0):
+    if shr.ndim and np.any(shr > 0) or not shr.ndim and shr > 0:
         out = apply_shrinkage(n.reshape(shape), np.broadcast_to(shr, shape))
     else:
         out = n.reshape(shape).astype(np.int64)
