@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from wfm.exceptions import DataFormatError, InvalidParameterError, NotFittedError
-from wfm.forecast._days import per_day
+from wfm.forecast._days import horizon_days, per_day
 from wfm.forecast._frame import quantile_name
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
@@ -26,55 +26,65 @@ __all__ = ["Forecaster", "nb_quantiles", "fit_dispersion", "rolling_origin"]
 _WEEK = pd.Timedelta("7D")
 
 
-def nb_quantiles(mu: np.ndarray, dispersion: float, q: float) -> np.ndarray:
-    """Quantile ``q`` of NegBin(mean ``mu``, variance ``mu + dispersion mu^2``); Poisson when dispersion is 0."""
-    mu = np.clip(np.asarray(mu, dtype=float), 0.0, None)
-    out = np.zeros_like(mu)
-    pos = mu > 0
-    if not pos.any():
-        return out
-    if dispersion <= 1e-9:
-        out[pos] = stats.poisson.ppf(q, mu[pos])
-    else:
-        n = 1.0 / dispersion
-        out[pos] = stats.nbinom.ppf(q, n, n / (n + mu[pos]))
+def _nb_call(fn: str, x: np.ndarray, mu: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``ppf``/``cdf`` of NegBin(mean mu, dispersion alpha), Poisson where alpha is ~0 (vectorised)."""
+    out = np.empty(np.broadcast(x, mu, alpha).shape)
+    x, mu, alpha = np.broadcast_arrays(x, mu, alpha)
+    pois = alpha <= 1e-9
+    if pois.any():
+        out[pois] = getattr(stats.poisson, fn)(x[pois], mu[pois])
+    nb = ~pois
+    if nb.any():
+        n = 1.0 / alpha[nb]
+        out[nb] = getattr(stats.nbinom, fn)(x[nb], n, n / (n + mu[nb]))
     return out
 
 
-def _coverage(y: np.ndarray, mu: np.ndarray, alpha: float, level: float) -> float:
+def nb_quantiles(mu: np.ndarray, dispersion: float | np.ndarray, q: float) -> np.ndarray:
+    """Quantile ``q`` of NegBin(mean ``mu``, variance ``mu + dispersion mu^2``); Poisson when dispersion is 0.
+
+    ``dispersion`` may be one number or one per interval.
+    """
+    mu = np.clip(np.asarray(mu, dtype=float), 0.0, None)
+    alpha = np.broadcast_to(np.asarray(dispersion, dtype=float), mu.shape)
+    out = np.zeros_like(mu)
+    pos = mu > 0
+    if pos.any():
+        out[pos] = _nb_call("ppf", np.full(int(pos.sum()), q), mu[pos], alpha[pos])
+    return out
+
+
+def _coverage(y: np.ndarray, mu: np.ndarray, alpha: np.ndarray, level: float) -> float:
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    if alpha <= 1e-9:
-        f_y = stats.poisson.cdf(y, mu)
-        f_ym1 = stats.poisson.cdf(y - 1, mu)
-    else:
-        n = 1.0 / alpha
-        p = n / (n + mu)
-        f_y = stats.nbinom.cdf(y, n, p)
-        f_ym1 = stats.nbinom.cdf(y - 1, n, p)
+    f_y = _nb_call("cdf", y, mu, alpha)
+    f_ym1 = _nb_call("cdf", y - 1, mu, alpha)
     # y >= ppf(lo)  <=>  F(y) >= lo ;  y <= ppf(hi)  <=>  F(y-1) < hi
     return float(np.mean((f_y >= lo_q) & (f_ym1 < hi_q)))
 
 
-def fit_dispersion(y: np.ndarray, mu: np.ndarray, *, level: float = 0.8) -> float:
+def fit_dispersion(y: np.ndarray, mu: np.ndarray, *, level: float = 0.8,
+                   extra: np.ndarray | None = None) -> float:
     """Smallest NB dispersion whose central ``level`` interval covers ``level`` of the actuals ``y``.
 
-    Structural zeros (``mu == 0`` and ``y == 0``) are left out: they are covered by any interval and would
-    make the bands too narrow during open hours.
+    ``extra`` (per point, optional) is added to the dispersion being fitted (the special-day level
+    uncertainty). Structural zeros (``mu == 0`` and ``y == 0``) are left out: they are covered by any
+    interval and would make the bands too narrow during open hours.
     """
     y = np.rint(np.asarray(y, dtype=float))
     mu = np.clip(np.asarray(mu, dtype=float), 1e-6, None)
+    ex = np.zeros_like(mu) if extra is None else np.asarray(extra, dtype=float)
     keep = (y > 0) | (mu > 1e-3)
-    y, mu = y[keep], mu[keep]
+    y, mu, ex = y[keep], mu[keep], ex[keep]
     if y.size == 0:
         return 0.0
-    if _coverage(y, mu, 0.0, level) >= level:
+    if _coverage(y, mu, ex, level) >= level:
         return 0.0
     lo, hi = np.log(1e-4), np.log(20.0)
-    if _coverage(y, mu, float(np.exp(hi)), level) < level:
+    if _coverage(y, mu, ex + float(np.exp(hi)), level) < level:
         return float(np.exp(hi))
     for _ in range(25):
         mid = (lo + hi) / 2
-        if _coverage(y, mu, float(np.exp(mid)), level) >= level:
+        if _coverage(y, mu, ex + float(np.exp(mid)), level) >= level:
             hi = mid
         else:
             lo = mid
@@ -82,11 +92,11 @@ def fit_dispersion(y: np.ndarray, mu: np.ndarray, *, level: float = 0.8) -> floa
 
 
 def rolling_origin(model: Forecaster, y: pd.Series, holidays: dict, *, horizon: int, n_windows: int,
-                   step: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+                   step: int) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Refit ``model`` (a clone, without calibration) at ``n_windows`` cutoffs and predict ``horizon`` ahead.
 
-    Returns ``(cutoff position, actual, predicted mean)`` per window, oldest first; cutoffs are placed so the
-    last window ends at the end of ``y``; windows whose training part is too short are skipped.
+    Returns ``(cutoff position, actual, predicted mean, extra dispersion)`` per window, oldest first; cutoffs
+    are placed so the last window ends at the end of ``y``; windows whose training part is too short are skipped.
     """
     out = []
     n = len(y)
@@ -100,7 +110,7 @@ def rolling_origin(model: Forecaster, y: pd.Series, holidays: dict, *, horizon: 
             continue
         m.fit(train, holidays=holidays)
         mu = m._predict_mean(horizon)
-        out.append((cut, y.to_numpy(dtype=float)[cut:cut + horizon], mu))
+        out.append((cut, y.to_numpy(dtype=float)[cut:cut + horizon], mu, m._extra_dispersion(horizon)))
     return out
 
 
@@ -185,7 +195,8 @@ class Forecaster:
             if runs:
                 act = np.concatenate([r[1] for r in runs])
                 mu = np.concatenate([r[2] for r in runs])
-                return fit_dispersion(act, mu, level=self.interval_level)
+                ex = np.concatenate([r[3] for r in runs])
+                return fit_dispersion(act, mu, level=self.interval_level, extra=ex)
         # Too little history to backtest: a weekly-difference estimate (Var(y_t - y_{t-w}) = 2 Var).
         vals = y.to_numpy(dtype=float)
         lag = week if len(vals) > week + p else p
@@ -223,10 +234,11 @@ class Forecaster:
         mu = np.clip(np.asarray(self._predict_mean(int(horizon)), dtype=float), 0.0, None)
         ts = pd.date_range(self.last_ts_ + self.step_, periods=int(horizon), freq=self.step_)
         out = pd.DataFrame({"ts": ts, target_col: mu})
+        alpha = self.dispersion_ + np.asarray(self._extra_dispersion(int(horizon)), dtype=float)
         for q in sorted(set(float(x) for x in (quantiles or ()))):
             if not 0 < q < 1:
                 raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles or ())!r}")
-            v = nb_quantiles(mu, self.dispersion_, q)
+            v = nb_quantiles(mu, alpha, q)
             if q < 0.5:
                 v = np.minimum(v, mu)
             elif q > 0.5:
@@ -240,3 +252,12 @@ class Forecaster:
 
     def _predict_mean(self, horizon: int) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _extra_dispersion(self, horizon: int) -> np.ndarray:
+        """Per-interval dispersion added to ``dispersion_`` (special days); none by default."""
+        special = getattr(self, "special_", None)
+        if special is None:
+            return np.zeros(horizon)
+        future_days, offset = horizon_days(self.last_ts_, self.step_, horizon)
+        per = np.repeat(special.extra_dispersion(future_days), per_day(self.step_))
+        return per[offset:offset + horizon]

@@ -80,10 +80,11 @@ class SpecialDays:
     """
 
     def __init__(self, holidays: dict[pd.Timestamp, str], *, window_weeks: int = 3,
-                 anomaly_ratio: float = 1.8) -> None:
+                 anomaly_ratio: float = 1.8, prior_cv: float = 0.3) -> None:
         self.holidays = holidays
         self.window_weeks = window_weeks
         self.anomaly_ratio = anomaly_ratio
+        self.prior_cv = prior_cv
 
     # -- labels -----------------------------------------------------------------------------------------
     def labels_for(self, days: pd.DatetimeIndex) -> np.ndarray:
@@ -172,6 +173,7 @@ class SpecialDays:
         with np.errstate(invalid="ignore"):
             work_level = np.nanmean(np.where(self.working_dow_[None, :], dow_level, np.nan), axis=1)
         self.effects_: dict[str, tuple[str, float, np.ndarray | None, int]] = {}
+        self.level_var_: dict[str, float] = {}
         p = x.shape[1]
         for label in sorted({lab for lab in labels if lab != ""}):
             sel = np.flatnonzero((labels == label) & np.isfinite(ntot) & (ntot > 0) & np.isfinite(work_level))
@@ -186,6 +188,10 @@ class SpecialDays:
             else:
                 mode = "rel" if label == "after_holiday" else "abs"
             eff = float(np.exp(np.median(np.log(rel if mode == "rel" else ab))))
+            # uncertainty of this label's level (log scale): robust spread of its examples, shrunk toward a
+            # prior of 30% with the weight of two examples (a single example says nothing about spread)
+            spread = 1.4826 * (mad_rel if mode == "rel" else mad_abs) if sel.size >= 2 else 0.0
+            self.level_var_[label] = float((sel.size * spread ** 2 + 2 * self.prior_cv ** 2) / (sel.size + 2))
             sh = shares(x[sel])
             ok = np.isfinite(sh).all(axis=1)
             prof = sh[ok].mean(axis=0) if ok.any() else None
@@ -210,6 +216,16 @@ class SpecialDays:
         fill = bad & np.isfinite(self.normal_).all(axis=1)
         out[fill] = self.normal_[fill]
         return out
+
+    def extra_dispersion(self, future_days: pd.DatetimeIndex) -> np.ndarray:
+        """Per future day, the variance of its log level beyond a normal day's (0 for normal days).
+
+        It adds to the negative-binomial dispersion of that day's intervals: a level known only to within
+        +-30% widens the band like a multiplicative error of that size (``Var = mu + (a + s^2) mu^2``).
+        """
+        labels = self.labels_for(future_days)
+        unseen = 2.0 * self.prior_cv ** 2
+        return np.array([0.0 if lab == "" else self.level_var_.get(lab, unseen) for lab in labels])
 
     def apply(self, future_days: pd.DatetimeIndex, xf: np.ndarray, profiles: np.ndarray) -> np.ndarray:
         """Overlay learned special-day effects on a base forecast ``xf`` (days x intervals).

@@ -97,16 +97,18 @@ class AutoForecaster(Forecaster):
             if r:
                 runs[m.alias] = r
         # only origins every candidate could use, so scores are comparable
-        common = set.intersection(*[{c for c, _, _ in r} for r in runs.values()]) if runs else set()
+        common = set.intersection(*[{r_[0] for r_ in r} for r in runs.values()]) if runs else set()
         scores: dict[str, float] = {}
         preds: dict[str, np.ndarray] = {}
+        extras: dict[str, np.ndarray] = {}
         actual = None
         for name, r in runs.items():
-            sel = [(a, mu) for c, a, mu in r if c in common]
+            sel = [(a, mu, ex) for c, a, mu, ex in r if c in common]
             if not sel:
                 continue
-            actual = np.concatenate([a for a, _ in sel])
-            preds[name] = np.concatenate([mu for _, mu in sel])
+            actual = np.concatenate([a for a, _, _ in sel])
+            preds[name] = np.concatenate([mu for _, mu, _ in sel])
+            extras[name] = np.concatenate([ex for _, _, ex in sel])
             den = max(actual.sum(), 1e-9)
             scores[name] = float(np.abs(preds[name] - actual).sum() / den)
         by_alias = {m.alias: m for m in models}
@@ -130,7 +132,8 @@ class AutoForecaster(Forecaster):
         self.models_ = {n: by_alias[n].clone().fit(y, holidays=self.holidays_) for n in chosen}
         if actual is not None and scores:
             mix = sum(wi * preds[n] for n, wi in chosen.items())
-            self._bt_dispersion = fit_dispersion(actual, mix, level=self.interval_level)
+            extra = sum(wi * extras[n] for n, wi in chosen.items())
+            self._bt_dispersion = fit_dispersion(actual, mix, level=self.interval_level, extra=extra)
         else:
             self._bt_dispersion = None
 
@@ -149,3 +152,6 @@ class AutoForecaster(Forecaster):
 
     def _predict_mean(self, horizon: int) -> np.ndarray:
         return sum(w * self.models_[n]._predict_mean(horizon) for n, w in self.weights_.items())
+
+    def _extra_dispersion(self, horizon: int) -> np.ndarray:
+        return sum(w * self.models_[n]._extra_dispersion(horizon) for n, w in self.weights_.items())
