@@ -114,11 +114,12 @@ def _speed(bank: pd.DataFrame, quick: bool) -> Table:
     for name, model in (("auto", AutoForecaster()), ("TopDown", TopDown())):
         secs, _ = best_time(lambda m=model: m.clone().fit(year, holidays=israel_1999()), repeat=repeat)
         table.add(f"fit one queue, 52 weeks x 48 intervals ({name})", secs, "target < 5 s for auto")
-    queues = generate_intervals("2024-01-01", days=84, freq="30min", queues=100,
+    weeks = 6 if quick else 12
+    queues = generate_intervals("2024-01-01", days=7 * weeks, freq="30min", queues=100,
                                 daily_volume=np.linspace(200, 4000, 100), seed=0, aht=None)
     t0 = time.perf_counter()
     out = forecast(queues, "7D", n_jobs=2)
-    table.add("forecast 100 queues x 12 weeks history, 1-week horizon, auto, n_jobs=2",
+    table.add(f"forecast 100 queues x {weeks} weeks history, 1-week horizon, auto, n_jobs=2",
               time.perf_counter() - t0, f"{len(out)} rows")
     table.notes.append("the year of history is the 39 real weeks with their first 13 weeks repeated in front "
                        "(synthetic extension: the data holds 9 months)")
