@@ -30,7 +30,7 @@ def ets_daily(totals: np.ndarray, *, trend: bool = False) -> Any:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     seasonal = "mul" if np.all(totals > 0) else "add"
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         # statsmodels warns when the optimiser stops at its iteration cap; the fit is still usable.
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", message=".*[Oo]ptimization failed.*")
@@ -91,7 +91,7 @@ class TopDown(Forecaster):
         self.days_ = days[-keep:]
         self.totals_ = totals[-keep:]
         self.ets_ = None
-        if self.level == "ets" and keep >= 21:
+        if self.level == "ets" and keep >= 21 and np.ptp(self.totals_) > 0:
             try:
                 self.ets_ = ets_daily(self.totals_, trend=self.trend)
             except (ValueError, np.linalg.LinAlgError):
