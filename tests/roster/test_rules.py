@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from rosterkit import MONDAY, roster, solve_checked, tiny, worked
 
 from wfm.roster import (
     Break,
@@ -17,8 +18,6 @@ from wfm.roster import (
     ShiftTemplate,
 )
 from wfm.roster.checker import check
-
-from rosterkit import MONDAY, roster, solve_checked, tiny, worked
 
 D = [ShiftTemplate(id="D", start=dt.time(9), length_minutes=480)]
 EL = [ShiftTemplate(id="E", start=dt.time(6), length_minutes=480, tags=["early"]),
@@ -97,7 +96,8 @@ CASES = {
                      lambda w: (5 in w or 6 in w) + (12 in w or 13 in w) <= 1),
     "max_weekends_per_4_weeks": (
         lambda: tiny(days=28, agents=1, contract=Contract(id="C", max_weekends_per_4_weeks=2)),
-        [("a0", d, "D") for d in (5, 12, 19)], lambda w: sum(any(d in w for d in (k, k + 1)) for k in (5, 12, 19, 26)) <= 2),
+        [("a0", d, "D") for d in (5, 12, 19)],
+        lambda w: sum(any(d in w for d in (k, k + 1)) for k in (5, 12, 19, 26)) <= 2),
     "shift_weekdays": (lambda: tiny(agents=1, shifts=[ShiftTemplate(id="D", length_minutes=480,
                                                                      weekdays=[0, 1, 2, 3, 4])], demand=0)
                        .model_copy(update={"shift_demands": [ShiftDemand(day=d, shift="D", required=1,

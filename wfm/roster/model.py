@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from wfm.exceptions import InvalidParameterError, NoSolutionError, WfmError
 from wfm.roster.models import Assignment, Penalty, Period, RosterProblem, RosterSolution
-from wfm.roster.rules.hard import HARD_RULES
+from wfm.roster.rules.hard import HARD_RULES, REDUNDANT
 from wfm.roster.rules.soft import SOFT_RULES
 from wfm.roster.timeline import Timeline
 
@@ -80,8 +80,12 @@ class RosterModel:
         # -- hard rules ------------------------------------------------------------------------------
         for rule in HARD_RULES:
             rule(self)
-        if symmetry and not explain:
-            self._break_symmetry()
+        if not explain:
+            # implied by the rules, so left out when the rules themselves are being relaxed one by one
+            for cut in REDUNDANT:
+                cut(self)
+            if symmetry:
+                self._break_symmetry()
         # -- soft rules and objective ----------------------------------------------------------------
         for rule in SOFT_RULES:
             rule(self)
@@ -333,15 +337,30 @@ def parameters(*, time_limit_s: float, workers: int | None, seed: int, log: bool
 
 def solve_monolithic(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | None = None,
                      seed: int = 0, log: bool = False, hint: RosterSolution | None = None,
-                     explain_time_s: float = 10.0) -> RosterSolution:
-    """Solve ``problem`` as one CP-SAT model (see :func:`solve`)."""
+                     explain_time_s: float = 10.0, lns_share: float = 0.5) -> RosterSolution:
+    """Solve ``problem`` as one CP-SAT model (see :func:`solve`).
+
+    The search runs in two phases: CP-SAT on the full model with a strong LP (it finds the bound and a good
+    roster) for ``1 - lns_share`` of the time, then, unless optimality is proven, large-neighbourhood search
+    (:mod:`wfm.roster.lns`) on the incumbent for the rest. ``lns_share=0`` keeps CP-SAT alone.
+    """
     t0 = time.perf_counter()
+    deadline = t0 + time_limit_s
     rm = RosterModel(problem)
     if hint is not None:
         rm.add_hint(hint)
-    solver = parameters(time_limit_s=time_limit_s, workers=workers, seed=seed, log=log)
+    n_workers = int(workers or os.cpu_count() or 1)
+    phase_a = time_limit_s * (1.0 - lns_share) if lns_share > 0 else time_limit_s
+    solver = parameters(time_limit_s=phase_a, workers=n_workers, seed=seed, log=log)
+    _strong_lp(solver, rm, n_workers)
     cb = _FirstSolution()
     status = solver.solve(rm.model, cb)
+    if status == cp_model.UNKNOWN and deadline - time.perf_counter() > 0.5:
+        # nothing found yet: keep searching with the whole remaining time rather than start the LNS
+        solver.parameters.max_time_in_seconds = deadline - time.perf_counter()
+        status = solver.solve(rm.model, cb)
+    if status == cp_model.FEASIBLE and deadline - time.perf_counter() > 1.0:
+        return _improve(rm, solver, deadline=deadline, workers=n_workers, seed=seed, t0=t0, first=cb.first)
     elapsed = time.perf_counter() - t0
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _solution(rm, solver, status, elapsed, cb.first)
@@ -356,11 +375,50 @@ def solve_monolithic(problem: RosterProblem, *, time_limit_s: float = 60.0, work
                           "feasible: raise the time limit or relax rules")
 
 
+def _strong_lp(solver: cp_model.CpSolver, rm: RosterModel, workers: int) -> None:
+    """Give the full-model worker the strongest LP (all constraints linearised, more cuts).
+
+    On rostering models the default LP relaxation is weak; the ``max_lp`` worker proves far better bounds
+    and, guided by them, finds better rosters. Large call-centre models keep the default, cheaper LP.
+    """
+    if len(rm.model.proto.variables) > 60_000:
+        return
+    if workers >= 2:
+        solver.parameters.subsolvers.append("max_lp")
+    else:
+        solver.parameters.linearization_level = 2
+
+
+def _improve(rm: RosterModel, solver: cp_model.CpSolver, *, deadline: float, workers: int, seed: int,
+             t0: float, first: float | None) -> RosterSolution:
+    """Run the LNS from the phase-one roster, then read the final roster back through the model."""
+    from wfm.roster.lns import improve
+
+    bound = solver.best_objective_bound
+    values = {k: int(solver.value(x)) for k, x in rm.work.items()}
+    values, objective, stats = improve(rm, values, round(solver.objective_value), deadline=deadline,
+                                       workers=workers, seed=seed)
+    final = rm.model.clone()
+    for key, x in rm.work.items():
+        final.add(final.get_bool_var_from_proto_index(x.index) == values[key])
+    fixer = cp_model.CpSolver()
+    fixer.parameters.num_workers = 1
+    fixer.parameters.max_time_in_seconds = 30.0
+    status = fixer.solve(final)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - the roster was feasible
+        raise WfmError("internal error: the LNS roster could not be read back through the model")
+    sol = _solution(rm, fixer, cp_model.FEASIBLE, time.perf_counter() - t0, first, bound=bound)
+    sol.info.update({"lns_iterations": stats.iterations, "lns_improvements": stats.improvements})
+    if sol.gap <= 1e-9:
+        sol.status = "OPTIMAL"
+    return sol
+
+
 def _solution(rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float,
-              first: float | None, strategy: str = "monolithic") -> RosterSolution:
+              first: float | None, strategy: str = "monolithic", bound: float | None = None) -> RosterSolution:
     assignments, penalties = rm.extract(solver)
     objective = sum(p.cost for p in penalties)
-    bound = solver.best_objective_bound / rm.objective_scale
+    bound = (solver.best_objective_bound if bound is None else bound) / rm.objective_scale
     if status == cp_model.OPTIMAL:
         bound = objective
     bound = min(bound, objective)

@@ -232,3 +232,59 @@ HARD_RULES: list[Callable[[RosterModel], None]] = [
     max_consecutive_working_days, min_consecutive_working_days, min_consecutive_days_off, min_rest,
     forbidden_successions, max_tag, max_weekends,
 ]
+
+
+# ------------------------------------------------------------------------------------- redundant cuts
+
+def max_worked_in_window(length: int, max_run: int | None, min_run: int, min_off: int) -> int:
+    """Most working days in ``length`` consecutive days under the run rules, by dynamic programming.
+
+    Runs touching either end of the window are exempt from the minimum lengths (they may continue outside
+    it), so the figure holds for every window of the horizon.
+    """
+    cap = max_run if max_run is not None else length
+    # state: (bit, run length, still the first run) -> most ones so far
+    states: dict[tuple[int, int, bool], int] = {(0, 1, True): 0}
+    if cap >= 1:
+        states[1, 1, True] = 1
+    for _ in range(length - 1):
+        nxt: dict[tuple[int, int, bool], int] = {}
+        for (b, r, first), ones in states.items():
+            for nb in (0, 1):
+                if nb == b:
+                    if nb == 1 and r + 1 > cap:
+                        continue
+                    key = (b, min(r + 1, length), first)
+                elif not first and r < (min_run if b == 1 else min_off):
+                    continue
+                else:
+                    if nb == 1 and cap < 1:
+                        continue
+                    key = (nb, 1, False)
+                nxt[key] = max(nxt.get(key, -1), ones + nb)
+        states = nxt
+    return max(states.values())
+
+
+def window_capacity(rm: RosterModel) -> None:
+    """Redundant: at most f(L) working days in any L consecutive days, f from the run rules.
+
+    Max consecutive working days, min consecutive working days and min consecutive days off together
+    allow, say, at most 5 working days in 7 (5 on, 2 off), which the LP relaxation of the individual rules
+    does not see. Only windows not implied by shorter ones are added.
+    """
+    for a, c in enumerate(rm.contracts):
+        k = c.max_consecutive_working_days
+        minc = c.min_consecutive_working_days or 1
+        minoff = c.min_consecutive_days_off or 1
+        if k is None or (minc <= 1 and minoff <= 1):
+            continue
+        f = [0] + [max_worked_in_window(n, k, minc, minoff) for n in range(1, rm.n_days + 1)]
+        for length in range(k + 2, rm.n_days + 1):
+            if f[length] >= length or any(f[length] >= f[i] + f[length - i] for i in range(1, length)):
+                continue
+            for d in range(rm.n_days - length + 1):
+                rm.model.add(sum(rm.on[a, e] for e in range(d, d + length)) <= f[length])
+
+
+REDUNDANT: list[Callable[[RosterModel], None]] = [window_capacity]
