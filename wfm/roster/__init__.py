@@ -4,6 +4,9 @@ Schema in :mod:`wfm.roster.models`; ``solve`` builds and solves the CP-SAT model
 solver-independent checker (the executable specification); ``load_curtois`` reads the public benchmark.
 """
 
+from wfm.roster.checker import CheckReport, Violation, check
+from wfm.roster.curtois import load_curtois, score_curtois
+from wfm.roster.model import solve
 from wfm.roster.models import (
     Agent,
     Assignment,
@@ -26,6 +29,12 @@ from wfm.roster.models import (
 )
 
 __all__ = [
+    "solve",
+    "check",
+    "CheckReport",
+    "Violation",
+    "load_curtois",
+    "score_curtois",
     "Agent",
     "Assignment",
     "Break",
