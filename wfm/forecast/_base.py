@@ -19,6 +19,7 @@ from scipy import stats
 from wfm.exceptions import DataFormatError, InvalidParameterError, NotFittedError
 from wfm.forecast._days import horizon_days, per_day
 from wfm.forecast._frame import quantile_name
+from wfm.forecast._threads import single_blas_thread
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
 __all__ = ["Forecaster", "nb_quantiles", "fit_dispersion", "rolling_origin"]
@@ -182,8 +183,9 @@ class Forecaster:
         self.step_ = step
         self.last_ts_ = y.index[-1]
         self.holidays_ = normalize_holidays(holidays)
-        self._fit(y)
-        self.dispersion_ = self._calibrate(y)
+        with single_blas_thread():
+            self._fit(y)
+            self.dispersion_ = self._calibrate(y)
         return self
 
     def _calibrate(self, y: pd.Series) -> float:

@@ -22,6 +22,7 @@ from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
 from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history
+from wfm.forecast._threads import limit_worker_threads
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
@@ -126,7 +127,7 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
                 f"({need / per_day(step):.0f} days) in column `{time_col}`")
     jobs = [(qs, spec, h, hol, qlevels, target_col) for qs in queues]
     if n_jobs > 1 and len(jobs) > 1:
-        with cf.ProcessPoolExecutor(max_workers=int(n_jobs)) as pool:
+        with cf.ProcessPoolExecutor(max_workers=int(n_jobs), initializer=limit_worker_threads) as pool:
             parts = list(pool.map(_forecast_one, jobs, chunksize=max(1, len(jobs) // (4 * int(n_jobs)))))
     else:
         parts = [_forecast_one(j) for j in jobs]

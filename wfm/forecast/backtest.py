@@ -12,6 +12,7 @@ from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
 from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, quantile_name
+from wfm.forecast._threads import limit_worker_threads
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
@@ -97,7 +98,7 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
                 f"{hh} with step {ss} need at least {need}")
         jobs.append((qs.volume, specs, hh, int(n_windows), ss, hol, qlevels, target_col))
     if n_jobs > 1 and len(jobs) > 1:
-        with cf.ProcessPoolExecutor(max_workers=int(n_jobs)) as pool:
+        with cf.ProcessPoolExecutor(max_workers=int(n_jobs), initializer=limit_worker_threads) as pool:
             parts = list(pool.map(_cv_one, jobs))
     else:
         parts = [_cv_one(j) for j in jobs]
