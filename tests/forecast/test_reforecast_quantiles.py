@@ -104,3 +104,23 @@ def test_metrics_hand_built() -> None:
     q10 = np.mean([0.1 * 5, 0.0, 0.9 * 1, 0.1 * 1])
     q90 = np.mean([0.1 * 2, 0.1 * 2, 0.1 * 4, 0.1 * 4])
     assert pinball(df)["M"] == pytest.approx((q10 + q90) / 2)
+
+
+def test_svd_intraday_update_follows_the_morning() -> None:
+    from wfm.forecast import SVDProfile
+
+    df = generate_intervals(days=43, freq="30min", seed=14, aht=None)
+    y = pd.Series(df["volume"].to_numpy(), index=pd.DatetimeIndex(df["ts"]))
+    y.index.freq = "30min"
+    train, today = y.iloc[:-48], y.iloc[-48:].to_numpy()
+    model = SVDProfile().fit(train)
+    base = model.predict(48)["volume"].to_numpy()
+    m = 22  # observed until 11:00
+    hot = model.update_intraday(np.round(today[:m] * 1.5))
+    cold = model.update_intraday(np.round(today[:m] * 0.6))
+    assert len(hot) == 48 - m and hot["ts"].iloc[0] == train.index[-1] + pd.Timedelta(minutes=30 * (m + 1))
+    rest = base[m:].sum()
+    assert hot["volume"].sum() > 1.2 * rest and cold["volume"].sum() < 0.85 * rest
+    assert (hot["volume_q10"] <= hot["volume"]).all() and (hot["volume"] <= hot["volume_q90"]).all()
+    with pytest.raises(InvalidParameterError, match="`observed`"):
+        model.update_intraday(np.ones(48))

@@ -10,12 +10,15 @@ matrix is ``Z_f = B_f V_k^T``, squared back to counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
-from wfm.exceptions import InvalidParameterError
-from wfm.forecast._base import Forecaster
-from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, slice_days, weekday_profiles
+from wfm.exceptions import DataFormatError, InvalidParameterError
+from wfm.forecast._base import Forecaster, nb_quantiles
+from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, per_day, slice_days, weekday_profiles
+from wfm.forecast._frame import quantile_name
 
 __all__ = ["SVDProfile"]
 
@@ -65,6 +68,7 @@ class SVDProfile(Forecaster):
         scores = u[:, :k] * s[:k]  # days x k
         dow = self.days_.dayofweek.to_numpy()
         self.coef_ = []
+        resid: list[float] = []
         for j in range(k):
             b = scores[:, j]
             prev, cur, dw = b[:-1], b[1:], dow[1:]
@@ -75,12 +79,12 @@ class SVDProfile(Forecaster):
             pen = np.diag(np.r_[np.zeros(7), np.full(7, lam)])
             coef = np.linalg.solve(design.T @ design + pen + 1e-9 * np.eye(14), design.T @ cur)
             self.coef_.append(coef)
+            resid.append(float(np.var(cur - design @ coef)) if len(cur) > 1 else float(np.var(b)))
+        self.score_var_ = np.maximum(np.array(resid), 1e-6)
         self.last_scores_ = scores[-1].copy()
 
-    def _predict_mean(self, horizon: int) -> np.ndarray:
-        future_days, offset = horizon_days(self.last_ts_, self.step_, horizon)
+    def _score_path(self, steps: int) -> np.ndarray:
         last_day = self.days_[-1]
-        steps = int((future_days[-1] - last_day) / pd.Timedelta("1D"))
         k = len(self.coef_)
         b = self.last_scores_.copy()
         path = []
@@ -88,9 +92,58 @@ class SVDProfile(Forecaster):
             dw = (last_day + pd.Timedelta(days=t)).dayofweek
             b = np.array([self.coef_[j][dw] + self.coef_[j][7 + dw] * b[j] for j in range(k)])
             path.append(b)
-        scores = np.vstack(path)
+        return np.vstack(path)
+
+    def _predict_mean(self, horizon: int) -> np.ndarray:
+        future_days, offset = horizon_days(self.last_ts_, self.step_, horizon)
+        last_day = self.days_[-1]
+        steps = int((future_days[-1] - last_day) / pd.Timedelta("1D"))
+        scores = self._score_path(steps)
         offs = [int((d - last_day) / pd.Timedelta("1D")) - 1 for d in future_days]
         zf = scores[offs] @ self.components_
         xf = np.clip(np.clip(zf, 0.0, None) ** 2 - 0.25, 0.0, None)
         xf = self.special_.apply(future_days, xf, self.profiles_)
         return slice_days(xf, offset, horizon)
+
+    def update_intraday(self, observed: pd.Series | np.ndarray, *,
+                        quantiles: Sequence[float] | None = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Shen–Huang intraday update: re-estimate today's day scores from its first intervals.
+
+        The model must have been fit on whole days up to last midnight. Today's scores ``b`` get the
+        interday forecast as a Gaussian prior (variance: the AR residual variance of each score) and the
+        observed root counts as data (variance 1/4 per interval, the variance of a root Poisson count); the
+        posterior mean ``b = (V'V/0.25 + P)^-1 (V'z/0.25 + P b_prior)`` rebuilds the rest of the day.
+
+        Parameters
+        ----------
+        observed : Series or array
+            Calls in today's first intervals, in order from midnight (length < intervals per day).
+
+        Returns
+        -------
+        DataFrame
+            ``ts``, ``volume`` (mean calls) and quantile columns for the rest of today.
+        """
+        self._check_fitted()
+        p = per_day(self.step_)
+        first = self.last_ts_ + self.step_
+        if first != first.normalize():
+            raise DataFormatError("`update_intraday` needs a model fit on whole days (history ending at midnight)")
+        obs = np.asarray(observed, dtype=float)
+        m = obs.size
+        if not 0 < m < p or not np.all(np.isfinite(obs)) or np.any(obs < 0):
+            raise InvalidParameterError(
+                f"`observed` must hold 1 to {p - 1} finite call counts >= 0 from midnight; got {m} values")
+        prior = self._score_path(1)[0]
+        v_o = self.components_[:, :m].T  # m x k
+        z_o = np.sqrt(obs + 0.25)
+        prec = np.diag(1.0 / self.score_var_)
+        b = np.linalg.solve(v_o.T @ v_o / 0.25 + prec, v_o.T @ z_o / 0.25 + prec @ prior)
+        z_rest = self.components_[:, m:].T @ b
+        mu = np.clip(np.clip(z_rest, 0.0, None) ** 2 - 0.25, 0.0, None)
+        ts = pd.date_range(first + m * self.step_, periods=p - m, freq=self.step_)
+        out = pd.DataFrame({"ts": ts, "volume": mu})
+        for q in sorted(set(float(x) for x in (quantiles or ()))):
+            v = nb_quantiles(mu, self.dispersion_, q)
+            out[quantile_name(q)] = np.minimum(v, mu) if q < 0.5 else (np.maximum(v, mu) if q > 0.5 else v)
+        return out
