@@ -12,13 +12,16 @@ from rosterkit import MONDAY, solve_checked
 from wfm.exceptions import InfeasibleError
 from wfm.roster import (
     Agent,
+    Break,
     Contract,
     ForbiddenSuccession,
     Horizon,
     LockedAssignment,
     ObjectiveWeights,
     Preference,
+    Requirement,
     RosterProblem,
+    Segment,
     ShiftDemand,
     ShiftRef,
     ShiftTemplate,
@@ -92,3 +95,45 @@ def test_same_seed_same_roster(problem: RosterProblem) -> None:
         return
     b = solve(problem, time_limit_s=5, workers=1, seed=3)
     assert a.assignments == b.assignments and a.objective == b.objective
+
+
+CC_SHIFTS = [
+    ShiftTemplate(id="E", start=dt.time(7), length_minutes=300, tags=["early"],
+                  breaks=[Break(minutes=30, earliest_offset_minutes=120, latest_offset_minutes=180)]),
+    ShiftTemplate(id="L", start=dt.time(13), length_minutes=300, tags=["late"],
+                  breaks=[Break(minutes=15, earliest_offset_minutes=90, latest_offset_minutes=150)]),
+    ShiftTemplate(id="S", start=dt.time(8), segments=[Segment(minutes=180), Segment(offset_minutes=420, minutes=180)],
+                  tags=["split"]),
+]
+
+
+@st.composite
+def call_centre(draw) -> RosterProblem:  # noqa: ANN001
+    start = draw(st.sampled_from([dt.date(2026, 3, 27), dt.date(2026, 10, 23), dt.date(2026, 6, 1)]))
+    days = draw(st.integers(1, 4))
+    step = draw(st.sampled_from([15, 30]))
+    h = Horizon(start=start, days=days, interval_minutes=step, timezone="Europe/Paris")
+    reqs = []
+    for d in range(days):
+        for t in range(h.intervals_in_day(d)):
+            if draw(st.integers(0, 5)) == 0:
+                reqs.append(Requirement(day=d, interval=t, agents=draw(st.sampled_from([0.5, 1, 1.7, 2, 3])),
+                                        skill=draw(st.sampled_from([None, None, "fr"])),
+                                        volume=draw(st.sampled_from([None, 10.0])), aht_seconds=200))
+    contract = Contract(id="C", max_tag_per_horizon=draw(st.sampled_from([{}, {"split": 1}])),
+                        min_rest_hours=draw(st.none() | st.just(12.0)), shift_start_consistency=draw(st.booleans()))
+    agents = [Agent(id=f"a{i}", contract="C", skills=draw(st.sampled_from([[], ["fr"]])))
+              for i in range(draw(st.integers(1, 3)))]
+    weights = ObjectiveWeights(shortfall=draw(st.sampled_from([[100.0], [10.0, 25.0, 60.0]])),
+                               overstaffing=draw(st.sampled_from([0.0, 2.5])), fairness=draw(st.sampled_from([0, 1])))
+    return RosterProblem(horizon=h, shifts=CC_SHIFTS[: draw(st.integers(1, 3))], contracts=[contract], agents=agents,
+                         requirements=reqs, weights=weights)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(call_centre())
+def test_generated_call_centre_problems_pass_the_checker(problem: RosterProblem) -> None:
+    sol = solve_checked(problem, time_limit_s=5)
+    cf = sol.coverage_frame(problem)
+    assert len(cf) == len({(r.day, r.interval, r.skill) for r in problem.requirements})
+    assert (cf["shortfall"] - cf["over"] == cf["required"] - cf["scheduled"]).all()

@@ -34,11 +34,11 @@ def _neighbourhood(rm: RosterModel, rng: random.Random, size: float) -> set[tupl
     n_a, n_d = len(rm.agents), rm.n_days
     kind = rng.random()
     cells: set[tuple[int, int]] = set()
-    if kind < 0.4:
+    if kind < 0.25:
         k = max(2, min(n_a, round(size * n_a)))
         for a in rng.sample(range(n_a), k):
             cells.update((a, d) for d in range(n_d))
-    elif kind < 0.7:
+    elif kind < 0.75:
         length = max(3, min(n_d, round(size * n_d * 1.5)))
         d0 = rng.randrange(0, n_d - length + 1)
         cells.update((a, d) for a in range(n_a) for d in range(d0, d0 + length))
@@ -81,7 +81,7 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
     rng = random.Random(seed)
     stats = LnsStats()
     t0 = time.perf_counter()
-    size = 0.15
+    size = 0.25
     index = {key: x.index for key, x in rm.work.items()}
     obj = rm.model.proto.objective
     obj_terms = list(zip(list(obj.vars), list(obj.coeffs), strict=True))

@@ -309,7 +309,10 @@ def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | 
 
 
 def _large(problem: RosterProblem) -> bool:
-    return bool(problem.requirements) and len(problem.agents) * problem.horizon.days > 60 * 28
+    """A head-count call-centre problem big enough for the two-stage decomposition to pay off."""
+    return (bool(problem.requirements) and not problem.shift_demands
+            and all(r.skill is None for r in problem.requirements)
+            and len(problem.agents) * problem.horizon.days > 60 * 28)
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
