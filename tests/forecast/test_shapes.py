@@ -89,3 +89,17 @@ def test_time_zone_aware_input_round_trips() -> None:
     out = forecast(df, "1D", model="topdown")
     assert str(out["ts"].dt.tz) == "Asia/Jerusalem"
     assert len(out) == 24
+
+
+def test_daylight_saving_history_and_horizon() -> None:
+    """A history crossing the autumn change (a repeated hour) and a horizon crossing the spring one."""
+    df = generate_intervals("2024-03-03", days=35, freq="1h", seed=11, aht=180.0)
+    instants = pd.date_range("2024-03-03", periods=len(df), freq="1h", tz="Europe/Berlin")
+    df["ts"] = instants  # 2024-03-31 02:00 does not exist in Berlin: the wall clock skips it
+    out = forecast(df, "1D", model="topdown")
+    assert str(out["ts"].dt.tz) == "Europe/Berlin"
+    assert out["ts"].is_monotonic_increasing and out["volume"].ge(0).all()
+    autumn = generate_intervals("2024-10-06", days=29, freq="1h", seed=12, aht=180.0)
+    autumn["ts"] = pd.date_range("2024-10-06", periods=len(autumn), freq="1h", tz="Europe/Berlin")
+    res = forecast(autumn, "1D", model="week_mean")  # history has 2024-10-27 02:00 twice
+    assert len(res) == 24 and res["aht"].notna().all()

@@ -130,7 +130,9 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
                 f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}") from exc
     if ts.isna().any():
         raise DataFormatError(f"column `{time_col}` has missing timestamps: {_rows(frame, ts.isna(), [time_col])}")
-    if getattr(ts.dt, "tz", None) is not None:
+    aware = getattr(ts.dt, "tz", None) is not None
+    instants = ts.dt.tz_convert("UTC").dt.tz_localize(None) if aware else ts
+    if aware:
         # Work in local wall-clock time: the day/week patterns of callers follow the clock on the wall.
         ts = ts.dt.tz_localize(None)
     vol = pd.to_numeric(frame[target_col], errors="coerce")
@@ -143,7 +145,8 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         raise DataFormatError(f"column `{target_col}` must be >= 0 calls; {int(neg.sum())} negative row(s): "
                               f"{_rows(frame, neg, [time_col, target_col])}")
     has_aht = aht_col in frame.columns
-    work = pd.DataFrame({"_ts": ts.to_numpy(), "_y": vol.to_numpy(dtype=float)}, index=frame.index)
+    work = pd.DataFrame({"_ts": ts.to_numpy(), "_abs": instants.to_numpy(), "_y": vol.to_numpy(dtype=float)},
+                        index=frame.index)
     if has_aht:
         work["_aht"] = pd.to_numeric(frame[aht_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for c in ids:
@@ -154,8 +157,7 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     common: pd.Timedelta | None = None
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
-        t = g["_ts"]
-        dif = t.diff()
+        dif = g["_abs"].diff()
         unsorted = (dif < pd.Timedelta(0)).to_numpy()
         if unsorted.any():
             raise DataFormatError(f"column `{time_col}` must be sorted within each queue; out of order at "
@@ -164,6 +166,10 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         if dup.any():
             raise DataFormatError(f"column `{time_col}` has duplicated timestamps: "
                                   f"{_rows(frame.loc[g.index], dup, [*ids, time_col])}")
+        if aware and g["_ts"].duplicated().any():
+            # the repeated wall-clock hour of a daylight-saving day: one interval holding both occurrences
+            g = _merge_repeated_hour(g, has_aht)
+        t = g["_ts"]
         qstep = step if step is not None else infer_step(t, time_col)
         if _DAY % qstep != pd.Timedelta(0):
             raise DataFormatError(f"column `{time_col}`: inferred interval {qstep} does not divide a day; "
@@ -190,6 +196,16 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         out.append(QueueSeries(key=key, volume=yv, aht=aht, observed=observed))
     assert common is not None
     return out, common, ids
+
+
+def _merge_repeated_hour(g: pd.DataFrame, has_aht: bool) -> pd.DataFrame:
+    agg = g.assign(_ay=(g["_aht"] * g["_y"]) if has_aht else 0.0).groupby("_ts", sort=True)
+    merged = agg[["_y", "_ay"]].sum()
+    merged["_abs"] = agg["_abs"].first()
+    if has_aht:
+        merged["_aht"] = np.where(merged["_y"] > 0, merged["_ay"] / merged["_y"].where(merged["_y"] > 0, 1.0),
+                                  agg["_aht"].mean())
+    return merged.drop(columns="_ay").reset_index()
 
 
 def calls_to_intervals(records: pd.DataFrame, freq: str = "30min", *, arrival_col: str = "arrival",

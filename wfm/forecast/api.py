@@ -138,7 +138,9 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
         frames.append(part)
     out = pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
     if tz is not None:
-        out[time_col] = out[time_col].dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        # the repeated hour of a daylight-saving day appears once (as standard time); skipped hours are dropped
+        ambiguous = np.zeros(len(out), dtype=bool)
+        out[time_col] = out[time_col].dt.tz_localize(tz, ambiguous=ambiguous, nonexistent="NaT")
         out = out[out[time_col].notna()].reset_index(drop=True)
     return out
 
