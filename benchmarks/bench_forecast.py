@@ -64,7 +64,10 @@ def _statsforecast_cv(bank: pd.DataFrame, n_windows: int) -> tuple[pd.DataFrame 
 def _backtest(bank: pd.DataFrame, quick: bool) -> tuple[Table, dict[str, float]]:
     n_windows = 4 if quick else 12
     holidays = israel_1999()
-    models = [("auto", AutoForecaster(), holidays), ("TopDown", TopDown(), holidays),
+    dates_only = [d for d, label in holidays.items() if label == "holiday"]
+    models = [("auto", AutoForecaster(), holidays), ("auto, holiday dates only (no labels)", AutoForecaster(),
+                                                     dates_only),
+              ("auto, no holiday calendar", AutoForecaster(), None), ("TopDown", TopDown(), holidays),
               ("SVD (Shen-Huang)", SVDProfile(), holidays), ("MSTL (wfm)", MSTLModel(), holidays),
               ("4-week mean", WeekMean(weeks=4), None), ("seasonal naive", SeasonalNaive(), None)]
     table = Table(f"Bank arrivals, 30 min, 1-week horizon, {n_windows} weekly origins (last {n_windows} weeks)",
@@ -89,6 +92,8 @@ def _backtest(bank: pd.DataFrame, quick: bool) -> tuple[Table, dict[str, float]]
     gain = 1 - wapes["auto"] / base[best_name]
     table.notes.append(f"auto WAPE is {gain:.1%} lower than the best baseline ({best_name}, {base[best_name]:.4f}); "
                        "target >= 10%")
+    table.notes.append("'auto' gets israel_1999() (labels holiday/eve/reduced); 'holiday dates only' gets just the "
+                       "public rest days as a plain list; 'no holiday calendar' gets nothing")
     table.notes.append("fit+predict time of wfm models includes the 4 weekly refits that calibrate the interval "
                        "width (auto: its selection backtest)")
     table.notes.append("WAPE and coverage over every 30-minute interval of the test weeks, nights included; "
