@@ -141,7 +141,7 @@ def _intraday(bank: pd.DataFrame, quick: bool) -> Table:
     y = pd.Series(bank["volume"].to_numpy(dtype=float), index=pd.DatetimeIndex(bank["ts"]))
     y.index.freq = "30min"
     days = [d for d in pd.date_range(y.index[0].normalize() + pd.Timedelta(weeks=8), y.index[-1].normalize())
-            if d.dayofweek in (6, 0, 1, 2, 3) and d not in holidays]
+            if d.day_of_week in (6, 0, 1, 2, 3) and d not in holidays]
     days = days[-(15 if quick else 40):]
     m = 22  # intervals observed: 00:00-11:00
     err = {"interday forecast (TopDown), no update": [0.0, 0.0], "ratio with credibility (reforecast_intraday)":

@@ -30,7 +30,7 @@ def test_closed_nights_and_weekends(closed: str) -> None:
     # the output is the full grid: closed intervals are rows with ~0 calls
     assert len(out) == 7 * 48
     night = out["ts"].dt.hour < 6
-    weekend = out["ts"].dt.dayofweek >= 5
+    weekend = out["ts"].dt.day_of_week >= 5
     assert out.loc[night | weekend, "volume"].max() < 0.5
     assert _wape(out, test) < 0.2
 
@@ -40,7 +40,7 @@ def test_single_peak_days() -> None:
                             seed=5, aht=None)
     train, test = _split(df)
     out = forecast(train, "7D")
-    peak_hour = out.loc[out["ts"].dt.dayofweek == 1].set_index("ts")["volume"].idxmax().hour
+    peak_hour = out.loc[out["ts"].dt.day_of_week == 1].set_index("ts")["volume"].idxmax().hour
     assert 11 <= peak_hour <= 14
     assert _wape(out, test) < 0.2
 

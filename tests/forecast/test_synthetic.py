@@ -30,7 +30,7 @@ def test_generate_is_seeded_and_shaped() -> None:
     assert list(a.columns) == ["queue", "ts", "volume", "aht"]
     assert len(a) == 2 * 14 * 96
     assert (a["volume"] >= 0).all() and (a["volume"] == np.round(a["volume"])).all()
-    daily = a[a.queue == "q1"].groupby(a["ts"].dt.dayofweek)["volume"].sum()
+    daily = a[a.queue == "q1"].groupby(a["ts"].dt.day_of_week)["volume"].sum()
     assert daily[5] < 0.6 * daily[0]  # weekend low
 
 

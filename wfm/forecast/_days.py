@@ -98,10 +98,10 @@ class SpecialDays:
             j = d - _DAY
             # Walk back over non-working weekdays to find whether the previous working day was a holiday.
             steps = 0
-            while steps < 3 and not working[j.dayofweek] and self.holidays.get(j, "") == "":
+            while steps < 3 and not working[j.day_of_week] and self.holidays.get(j, "") == "":
                 j -= _DAY
                 steps += 1
-            if self.holidays.get(j, "") == "holiday" and working[d.dayofweek]:
+            if self.holidays.get(j, "") == "holiday" and working[d.day_of_week]:
                 out[i] = "after_holiday"
         return out
 
@@ -141,7 +141,7 @@ class SpecialDays:
 
     # -- fit --------------------------------------------------------------------------------------------
     def fit(self, days: pd.DatetimeIndex, x: np.ndarray) -> SpecialDays:
-        dow = days.dayofweek.to_numpy()
+        dow = days.day_of_week.to_numpy()
         tot = x.sum(axis=1)
         base_lab = np.array([self.holidays.get(d, "") for d in days], dtype=object)
         plain = base_lab == ""
@@ -239,7 +239,7 @@ class SpecialDays:
             if label == "":
                 continue
             base_total = float(xf[i].sum())
-            k = d.dayofweek
+            k = d.day_of_week
             # this day's working-day level, scaled like the base forecast scales its weekday
             scale = base_total / self.dow_level_[k] if np.isfinite(self.dow_level_[k]) and self.dow_level_[k] > 0 \
                 else 1.0
@@ -272,7 +272,7 @@ def weekday_profiles(days: pd.DatetimeIndex, x: np.ndarray, *, weeks: int, day_t
     p = x.shape[1]
     n = len(days)
     recent = np.arange(n) >= n - 7 * weeks
-    dow = days.dayofweek.to_numpy()
+    dow = days.day_of_week.to_numpy()
     sh = shares(x)
     valid = np.isfinite(sh).all(axis=1)
     own = np.full((7, p), np.nan)

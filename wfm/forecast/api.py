@@ -46,13 +46,13 @@ def forecast_aht(aht: pd.Series, volume: pd.Series, future: pd.DatetimeIndex, *,
     if not ok.any():
         return np.full(len(future), np.nan)
     tod = (idx - idx.normalize()).to_numpy()
-    frame = pd.DataFrame({"dow": idx.dayofweek, "tod": tod, "w": v, "wa": np.where(ok, a * v, 0.0),
+    frame = pd.DataFrame({"dow": idx.day_of_week, "tod": tod, "w": v, "wa": np.where(ok, a * v, 0.0),
                           "ok": ok})
     frame = frame[frame["ok"]]
     by_dt = frame.groupby(["dow", "tod"])[["wa", "w"]].sum()
     by_t = frame.groupby("tod")[["wa", "w"]].sum()
     overall = float(frame["wa"].sum() / frame["w"].sum())
-    f_dow = future.dayofweek
+    f_dow = future.day_of_week
     f_tod = (future - future.normalize()).to_numpy()
     key = pd.MultiIndex.from_arrays([f_dow, f_tod])
     m1 = by_dt.reindex(key)

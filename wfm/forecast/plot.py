@@ -74,7 +74,7 @@ def plot_profiles(history: pd.DataFrame, *, queue: Any = None, id_col: str = "qu
     df = _one_queue(history, queue, id_col)
     ts = pd.DatetimeIndex(df[time_col])
     frame = pd.DataFrame({"day": ts.normalize(), "tod": (ts - ts.normalize()) / pd.Timedelta("1h"),
-                          "dow": ts.dayofweek, "y": df[target_col].to_numpy(dtype=float)})
+                          "dow": ts.day_of_week, "y": df[target_col].to_numpy(dtype=float)})
     tot = frame.groupby("day")["y"].transform("sum")
     frame["share"] = np.where(tot > 0, frame["y"] / tot.where(tot > 0, 1.0), np.nan)
     prof = frame.groupby(["dow", "tod"])["share"].mean().unstack(0)

@@ -66,7 +66,7 @@ class SVDProfile(Forecaster):
         k = int(min(self.n_components, len(s)))
         self.components_ = vt[:k]  # k x intervals
         scores = u[:, :k] * s[:k]  # days x k
-        dow = self.days_.dayofweek.to_numpy()
+        dow = self.days_.day_of_week.to_numpy()
         self.coef_ = []
         resid: list[float] = []
         for j in range(k):
@@ -89,7 +89,7 @@ class SVDProfile(Forecaster):
         b = self.last_scores_.copy()
         path = []
         for t in range(1, steps + 1):
-            dw = (last_day + pd.Timedelta(days=t)).dayofweek
+            dw = (last_day + pd.Timedelta(days=t)).day_of_week
             b = np.array([self.coef_[j][dw] + self.coef_[j][7 + dw] * b[j] for j in range(k)])
             path.append(b)
         return np.vstack(path)

@@ -176,7 +176,7 @@ def generate_intervals(start: str | pd.Timestamp = "2024-01-01", days: int = 28,
     day0 = pd.Timestamp(start).normalize()
     ts = pd.date_range(day0, periods=int(days) * n, freq=step)
     dates = ts.normalize()
-    dow = ts.dayofweek.to_numpy()
+    dow = ts.day_of_week.to_numpy()
     hol = {pd.Timestamp(h).normalize() for h in holidays}
     day_mult = weekly_arr[dow] / weekly_arr[:5].mean() if weekly_arr[:5].mean() > 0 else weekly_arr[dow]
     if hol:

@@ -106,16 +106,16 @@ class TopDown(Forecaster):
             if not np.all(np.isfinite(fc)):
                 fc = None
         if fc is None:
-            dow = self.days_.dayofweek.to_numpy()
+            dow = self.days_.day_of_week.to_numpy()
             med = np.array([np.median(self.totals_[dow == k][-int(self.level_weeks):]) if np.any(dow == k)
                             else 0.0 for k in range(7)])
-            fc = np.array([med[(last_day + pd.Timedelta(days=s)).dayofweek] for s in range(1, steps + 1)])
+            fc = np.array([med[(last_day + pd.Timedelta(days=s)).day_of_week] for s in range(1, steps + 1)])
         offs = [int((d - last_day) / pd.Timedelta("1D")) for d in future_days]
         return np.array([fc[o - 1] for o in offs])
 
     def _predict_mean(self, horizon: int) -> np.ndarray:
         future_days, offset = horizon_days(self.last_ts_, self.step_, horizon)
         totals = self._daily_forecast(future_days)
-        xf = totals[:, None] * self.profiles_[future_days.dayofweek.to_numpy()]
+        xf = totals[:, None] * self.profiles_[future_days.day_of_week.to_numpy()]
         xf = self.special_.apply(future_days, xf, self.profiles_)
         return slice_days(xf, offset, horizon)
