@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wfm.forecast import forecast, generate_intervals
@@ -14,6 +14,7 @@ from wfm.forecast import forecast, generate_intervals
 @given(freq=st.sampled_from(["30min", "1h"]), shape=st.sampled_from(["m", "single", "flat"]),
        closed=st.sampled_from(["zero", "absent"]), volume=st.floats(20.0, 5000.0),
        horizon_h=st.integers(1, 60), seed=st.integers(0, 10_000))
+@example(freq="1h", shape="m", closed="absent", volume=20.0, horizon_h=1, seed=2085)  # weeks without a working day
 def test_forecast_invariants(freq: str, shape: str, closed: str, volume: float, horizon_h: int, seed: int) -> None:
     df = generate_intervals(days=22, freq=freq, shape=shape, closed=closed, daily_volume=volume, seed=seed)
     h = horizon_h * (2 if freq == "30min" else 1)

@@ -170,8 +170,10 @@ class SpecialDays:
             lo, hi = max(0, i - 3), min(nd, i + 4)
             for j in range(lo, hi):
                 dow_level[i, dow[j]] = ntot[j]
-        with np.errstate(invalid="ignore"):
-            work_level = np.nanmean(np.where(self.working_dow_[None, :], dow_level, np.nan), axis=1)
+        wl = np.where(self.working_dow_[None, :], dow_level, np.nan)
+        cnt = np.isfinite(wl).sum(axis=1)
+        # mean over the finite entries; NaN (without a warning) for weeks with no working weekday seen
+        work_level = np.where(cnt > 0, np.nansum(wl, axis=1) / np.maximum(cnt, 1), np.nan)
         self.effects_: dict[str, tuple[str, float, np.ndarray | None, int]] = {}
         self.level_var_: dict[str, float] = {}
         p = x.shape[1]

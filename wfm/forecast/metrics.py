@@ -40,21 +40,34 @@ def _models(df: pd.DataFrame, models: Sequence[str] | None, target_col: str) -> 
     return ms
 
 
+def _pair(df: pd.DataFrame, col: str, target_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Actuals and forecasts of the rows where both are known (a model may lack early windows)."""
+    y = df[target_col].to_numpy(dtype=float)
+    f = df[col].to_numpy(dtype=float)
+    ok = np.isfinite(y) & np.isfinite(f)
+    return y[ok], f[ok]
+
+
+def _ratio(num: float, den: float, n: int) -> float:
+    return num / max(den, 1e-12) if n else float("nan")
+
+
 def wape(df: pd.DataFrame, models: Sequence[str] | None = None, *, target_col: str = "volume") -> pd.Series:
     """Weighted absolute percentage error: sum |actual - forecast| / sum actual (0.1 = 10%)."""
-    ms = _models(df, models, target_col)
-    y = df[target_col].to_numpy(dtype=float)
-    den = max(np.nansum(y), 1e-12)
-    return pd.Series({m: float(np.nansum(np.abs(y - df[m].to_numpy(dtype=float))) / den) for m in ms},
-                     name="wape")
+    out = {}
+    for m in _models(df, models, target_col):
+        y, f = _pair(df, m, target_col)
+        out[m] = _ratio(float(np.abs(y - f).sum()), float(y.sum()), y.size)
+    return pd.Series(out, name="wape", dtype=float)
 
 
 def bias(df: pd.DataFrame, models: Sequence[str] | None = None, *, target_col: str = "volume") -> pd.Series:
     """Relative bias: sum (forecast - actual) / sum actual; positive means over-forecasting."""
-    ms = _models(df, models, target_col)
-    y = df[target_col].to_numpy(dtype=float)
-    den = max(np.nansum(y), 1e-12)
-    return pd.Series({m: float(np.nansum(df[m].to_numpy(dtype=float) - y) / den) for m in ms}, name="bias")
+    out = {}
+    for m in _models(df, models, target_col):
+        y, f = _pair(df, m, target_col)
+        out[m] = _ratio(float((f - y).sum()), float(y.sum()), y.size)
+    return pd.Series(out, name="bias", dtype=float)
 
 
 def mase(df: pd.DataFrame, models: Sequence[str] | None = None, *, train: pd.Series | np.ndarray,
@@ -74,16 +87,17 @@ def mase(df: pd.DataFrame, models: Sequence[str] | None = None, *, train: pd.Ser
         raise InvalidParameterError(
             f"`season_length` must be >= 1 and shorter than `train` ({len(t)}); got {season_length!r}")
     scale = float(np.mean(np.abs(t[season_length:] - t[:-season_length])))
-    y = df[target_col].to_numpy(dtype=float)
-    return pd.Series({m: float(np.nanmean(np.abs(y - df[m].to_numpy(dtype=float))) / max(scale, 1e-12))
-                      for m in ms}, name="mase")
+    out = {}
+    for m in ms:
+        y, f = _pair(df, m, target_col)
+        out[m] = float(np.abs(y - f).mean()) / max(scale, 1e-12) if y.size else float("nan")
+    return pd.Series(out, name="mase", dtype=float)
 
 
 def pinball(df: pd.DataFrame, models: Sequence[str] | None = None, *, quantiles: Sequence[float] | None = None,
             target_col: str = "volume") -> pd.Series:
     """Mean pinball (quantile) loss in calls, averaged over the quantile columns ``<model>_q<100 q>``."""
     ms = _models(df, models, target_col)
-    y = df[target_col].to_numpy(dtype=float)
     out = {}
     for m in ms:
         qs = quantiles
@@ -95,8 +109,10 @@ def pinball(df: pd.DataFrame, models: Sequence[str] | None = None, *, quantiles:
             col = quantile_name(q, m)
             if col not in df.columns:
                 continue
-            d = y - df[col].to_numpy(dtype=float)
-            losses.append(np.nanmean(np.maximum(q * d, (q - 1) * d)))
+            y, f = _pair(df, col, target_col)
+            if y.size:
+                d = y - f
+                losses.append(float(np.mean(np.maximum(q * d, (q - 1) * d))))
         out[m] = float(np.mean(losses)) if losses else np.nan
     return pd.Series(out, name="pinball")
 
