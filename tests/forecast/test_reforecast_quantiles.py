@@ -91,6 +91,10 @@ def test_cross_validation_and_metrics() -> None:
     assert sorted(by_lead["lead_day"]) == [1, 2]
     with pytest.raises(InvalidParameterError, match="`metrics`"):
         evaluate(cv, metrics=["rmse"])
+    parallel = cross_validation(df, "2D", n_windows=3, step="1D", models=["seasonal_naive", "topdown"], n_jobs=2)
+    pd.testing.assert_frame_equal(cv, parallel)
+    per_queue = evaluate(cv, metrics=["wape"], by="queue")
+    assert per_queue["queue"].tolist() == ["q1", "q2"]
 
 
 def test_metrics_hand_built() -> None:
