@@ -479,7 +479,8 @@ def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slo
 
 def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *,
                  time_limit_s: float, workers: int | None, seed: int,
-                 hint: np.ndarray | None = None, days_on: np.ndarray | None = None) -> Stage2Result:
+                 hint: np.ndarray | None = None, days_on: np.ndarray | None = None,
+                 search: bool = True) -> Stage2Result:
     """Assign agents to the ``(D, S)`` slot counts ``slots``: sequential construction, then agent LNS.
 
     Each agent in turn takes the most valuable open slots its contract allows (a one-agent CP-SAT model,
@@ -499,7 +500,9 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
     hint:
         Optional ``(A, D)`` shift indices (``-1`` off) to start from instead of the construction.
     days_on:
-        Optional ``(A, D)`` days-off pattern (stage 2a) the construction follows; the search may leave it.
+        Optional ``(A, D)`` days-off pattern the construction follows; the search may leave it.
+    search:
+        Run the neighbourhood search after the construction (``False``: the greedy roster alone).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
@@ -550,7 +553,7 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
     span = 2
     it = 0
     max_iterations = max(10, int(4 * time_limit_s))
-    while time.perf_counter() < deadline - 0.2 and n_a > 1 and it < max_iterations:
+    while search and time.perf_counter() < deadline - 0.2 and n_a > 1 and it < max_iterations:
         it += 1
         fill = _fills(fp, shift)
         open_gd = (slots - fill).clip(min=0).sum(axis=2) > 0

@@ -213,6 +213,12 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         The time limit passed before a roster was found.
     """
     _validate(time_limit_s, workers)
+    return _solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, search=True)
+
+
+def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, seed: int,
+           search: bool) -> RosterSolution:
+    """:func:`solve_decomposed`; ``search=False`` stops after the greedy construction (a baseline)."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -231,7 +237,7 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     st2 = solve_stage2(fp, slots, v_under, v_over,
                        time_limit_s=max(left() - min(0.15 * time_limit_s, 8.0), 1.0), workers=workers,
-                       seed=seed)
+                       seed=seed, search=search)
     seconds["stage2"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -262,4 +268,5 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     return RosterSolution(status="FEASIBLE" if gap > 1e-9 else "OPTIMAL", assignments=assignments,
                           objective=objective, best_bound=bound, gap=max(0.0, gap), solve_time_s=elapsed,
                           time_to_first_solution_s=elapsed, penalties=pens, penalty_totals=totals,
-                          strategy="decomposed", info={"decomposition": asdict(report)})
+                          strategy="decomposed" if search else "decomposed-greedy",
+                          info={"decomposition": asdict(report)})
