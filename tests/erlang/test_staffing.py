@@ -102,3 +102,32 @@ def test_requirements_dst_day_and_mixed_interval_lengths() -> None:
     out = requirements(df, aht=300)
     assert set(out.loc[out.queue == "a", "agents"]) == {required_agents(20, 300, interval_seconds=900)}
     assert set(out.loc[out.queue == "b", "agents"]) == {required_agents(20, 300, interval_seconds=1800)}
+
+
+def test_forecast_output_feeds_requirements_directly() -> None:
+    """forecast -> requirements without renaming: column names line up, empty queues and NaN AHT are fine."""
+    from wfm.exceptions import DataFormatError
+    from wfm.forecast import forecast, generate_intervals
+
+    hist = generate_intervals(days=28, freq="1h", queues=2, daily_volume=[1500.0, 800.0], seed=3)
+    quiet = hist["queue"] == "q2"
+    hist.loc[quiet, "volume"] = 0.0  # a queue with only zeros: no handle time is ever observed
+    hist.loc[quiet, "aht"] = np.nan
+    # the history itself (NaN AHT wherever an interval had no calls) is a valid requirements frame too
+    assert (requirements(hist).loc[quiet, "agents"] == 0).all()
+    fc = forecast(hist, "2D", model="week_mean")
+    req = requirements(fc, service_level=0.8, answer_seconds=20)
+    assert list(req.columns[: len(fc.columns)]) == list(fc.columns)
+    q1, q2 = (req["queue"] == "q1").to_numpy(), (req["queue"] == "q2").to_numpy()
+    assert fc.loc[q2, "aht"].isna().all() and (req.loc[q2, "agents"] == 0).all()
+    expect = required_agents(fc.loc[q1, "volume"].to_numpy(), fc.loc[q1, "aht"].to_numpy(), interval_seconds=3600)
+    assert np.array_equal(req.loc[q1, "agents"].to_numpy(), expect) and expect.max() > 5
+    # staffing to a quantile of the forecast is one argument away
+    upper = requirements(fc, volume_col="volume_q90")
+    assert (upper["agents"] >= req["agents"]).all() and (upper["agents"] > req["agents"]).any()
+    # a missing handle time where calls are expected stays an error naming the column and the row
+    broken = fc.copy()
+    first_busy = int(np.flatnonzero(q1 & (fc["volume"] > 1).to_numpy())[0])
+    broken.loc[first_busy, "aht"] = np.nan
+    with pytest.raises(DataFormatError, match=rf"`aht`.*\[{first_busy}\]"):
+        requirements(broken)

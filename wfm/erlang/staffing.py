@@ -492,7 +492,9 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
     ----------
     intervals : pandas.DataFrame
         Rows of ``time_col`` (interval start), ``volume_col`` (calls offered in the interval) and, unless
-        ``aht`` is given, ``aht_col`` (seconds). Other columns (``queue``, …) are kept as they are.
+        ``aht`` is given, ``aht_col`` (seconds; may be NaN where no calls are offered). Other columns
+        (``queue``, quantile columns, …) are kept as they are. The output of :func:`wfm.forecast.forecast`
+        fits as it is.
     volume_col, aht_col, time_col : str
         Column names.
     aht : float, optional
@@ -529,11 +531,14 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
         )
     if aht is None:
         h = pd.to_numeric(intervals[aht_col], errors="coerce").to_numpy(dtype=float)
+        # An interval without calls has no handle time to measure: forecasts, call-record intervals and the
+        # synthetic generator leave it NaN there. Harmless without calls, so it is read as 0 (0 agents).
+        h = np.where((vol == 0) & np.isnan(h), 0.0, h)
         bad = ~np.isfinite(h) | (h < 0) | ((h == 0) & (vol > 0))
         if bad.any():
             raise DataFormatError(
-                f"column `{aht_col}` must be finite, >= 0, and > 0 where calls > 0; bad rows "
-                f"{_bad_rows(intervals, bad)} with values {list(h[bad][:5])}"
+                f"column `{aht_col}` must be finite and > 0 where calls > 0 (NaN or 0 only without calls); "
+                f"bad rows {_bad_rows(intervals, bad)} with values {list(h[bad][:5])}"
             )
     else:
         h = np.broadcast_to(v.positive("aht", aht), vol.shape).astype(float)
