@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.forecast import forecast, generate_intervals
+from wfm.forecast import forecast, generate_intervals, reforecast_intraday
 
 CLOSED_WEEKEND = [1.0, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0]
 
@@ -103,3 +103,21 @@ def test_daylight_saving_history_and_horizon() -> None:
     autumn["ts"] = pd.date_range("2024-10-06", periods=len(autumn), freq="1h", tz="Europe/Berlin")
     res = forecast(autumn, "1D", model="week_mean")  # history has 2024-10-27 02:00 twice
     assert len(res) == 24 and res["aht"].notna().all()
+
+
+def test_horizon_over_the_autumn_change_has_both_repeated_hours() -> None:
+    """A 25-hour day in the horizon: rows for both occurrences of the repeated hour, no gap in real time."""
+    df = generate_intervals("2024-09-22", days=35, freq="1h", seed=13, aht=180.0)
+    df["ts"] = pd.date_range("2024-09-22", periods=len(df), freq="1h", tz="Europe/Berlin")
+    out = forecast(df, "7D", model="week_mean")  # 2024-10-27 (25 hours) lies in the horizon
+    assert len(out) == 7 * 24 + 1 and out["ts"].is_unique and out["ts"].is_monotonic_increasing
+    assert (out["ts"].diff().dropna() == pd.Timedelta("1h")).all()
+    day = out[out["ts"].dt.strftime("%Y-%m-%d") == "2024-10-27"].set_index("ts")
+    assert len(day) == 25
+    twice = day[day.index.strftime("%H") == "02"]
+    assert len(twice) == 2 and twice["volume"].nunique() == 1 and twice["aht"].notna().all()
+    # the re-forecast of that day reaches its real end (midnight after 25 hours)
+    seen = out[out["ts"] < pd.Timestamp("2024-10-27 01:00", tz="Europe/Berlin")][["ts", "volume"]]
+    upd = reforecast_intraday(out.drop(columns="queue"), seen.assign(volume=seen["volume"] + 5), id_col=None)
+    moved = upd.loc[upd["intraday_factor"] != 1.0, "ts"]
+    assert moved.max() == pd.Timestamp("2024-10-27 23:00", tz="Europe/Berlin") and len(moved) == 24

@@ -84,9 +84,10 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
     history : DataFrame or Series
         Long frame with ``time_col`` (interval start), ``target_col`` (calls per interval), optional
         ``aht_col`` (seconds) and optional id column(s) — or a Series of calls with a DatetimeIndex.
-        Closed hours may be absent rows or zeros. Time-zone-aware times are used as local wall-clock time.
+        Closed hours may be absent rows or zeros. Time-zone-aware times are used as local wall-clock time;
+        on a daylight-saving day in the horizon the skipped hour has no rows and the repeated hour has two.
     horizon : int or str
-        Number of intervals, or a duration such as ``"14D"`` or ``"6h"``.
+        Number of intervals, or a duration such as ``"14D"`` or ``"6h"`` (wall-clock days of intervals).
     freq : str, optional
         Interval length (``"15min"``, ``"30min"``); inferred from the most common time step by default.
     model : str or Forecaster
@@ -138,11 +139,28 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
         frames.append(part)
     out = pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
     if tz is not None:
-        # the repeated hour of a daylight-saving day appears once (as standard time); skipped hours are dropped
-        ambiguous = np.zeros(len(out), dtype=bool)
-        out[time_col] = out[time_col].dt.tz_localize(tz, ambiguous=ambiguous, nonexistent="NaT")
-        out = out[out[time_col].notna()].reset_index(drop=True)
+        out = _localize(out, time_col, tz, block=h)
     return out
+
+
+def _localize(out: pd.DataFrame, time_col: str, tz: Any, *, block: int) -> pd.DataFrame:
+    """Wall-clock forecast rows (``block`` per queue, in order) as times in ``tz``, on the real time line.
+
+    A skipped hour (spring) has no rows. A repeated hour (autumn) gets rows for both occurrences, each with
+    the wall-clock forecast of that interval: calls arrive in both real hours, and staffing downstream needs
+    every real interval (a 25-hour day has 25 hours of intervals).
+    """
+    wall = out[time_col]
+    first = wall.dt.tz_localize(tz, ambiguous=np.ones(len(out), dtype=bool), nonexistent="NaT")
+    second = wall.dt.tz_localize(tz, ambiguous=np.zeros(len(out), dtype=bool), nonexistent="NaT")
+    repeated = (first != second).to_numpy() & first.notna().to_numpy()
+    queue_pos = np.arange(len(out)) // block
+    parts = [out.assign(**{time_col: first}).assign(_q=queue_pos)]
+    if repeated.any():
+        parts.append(out[repeated].assign(**{time_col: second[repeated]}).assign(_q=queue_pos[repeated]))
+    res = pd.concat(parts, ignore_index=True)
+    res = res[res[time_col].notna()].sort_values(["_q", time_col], kind="stable")
+    return res.drop(columns="_q").reset_index(drop=True)
 
 
 def _time_zone(history: Any, time_col: str) -> Any:
@@ -221,7 +239,7 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
         f_sofar = float(matched[target_col].sum())
         o_sofar = float(pd.to_numeric(obs[target_col]).sum())
         theta = (k + o_sofar) / (k + f_sofar)
-        day_end = last.normalize() + pd.Timedelta("1D")
+        day_end = last.normalize() + pd.DateOffset(days=1)  # calendar day: 23 or 25 hours on DST days
         ts = out[time_col]
         rest = mask & (ts > last).to_numpy() & (ts < day_end).to_numpy()
         for c in scale_cols:
