@@ -26,6 +26,7 @@ class LnsStats:
 
     iterations: int = 0
     improvements: int = 0
+    solution: list[int] = field(default_factory=list)  # every model variable's value in the best roster
     trace: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -109,6 +110,7 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = round(solver.objective_value)
             values = {key: int(solver.value(sub.get_bool_var_from_proto_index(i))) for key, i in index.items()}
+            stats.solution = list(solver.response_proto.solution)[: len(rm.model.proto.variables)]
             if new < objective:
                 stats.improvements += 1
                 stats.trace.append((time.perf_counter() - t0, new))
