@@ -98,3 +98,24 @@ def test_skill_requirement_needs_skilled_agent() -> None:
     p = problem(agents=2, reqs=reqs, skills={1: ["fr"]}, weights=ObjectiveWeights(overstaffing=1))
     sol = solve_checked(p)
     assert sol.objective == 0 and [x.agent for x in sol.assignments] == ["a1"]
+
+
+def test_greedy_first_roster_is_feasible_and_covers() -> None:
+    from rosterkit import roster
+
+    from wfm.roster.greedy import greedy_roster
+
+    shifts = [ShiftTemplate(id="E", start=dt.time(7), length_minutes=480),
+              ShiftTemplate(id="L", start=dt.time(13), length_minutes=480)]
+    reqs = [Requirement(day=d, interval=t, agents=2) for d in range(7) for t in range(14, 42)]
+    p = problem(days=7, agents=5, shifts=shifts, reqs=reqs)
+    p.contracts[0].max_working_days_per_week = 5
+    p.contracts[0].min_rest_hours = 12
+    cells = greedy_roster(p, time_limit_s=10)
+    assert cells is not None
+    greedy = roster(p, sorted(cells))
+    report = check(p, greedy)
+    assert report.ok, str(report)
+    # far better than nobody, and the solve that starts from it is no worse
+    assert report.objective < 0.5 * check(p, roster(p, [])).objective
+    assert solve_checked(p, time_limit_s=10).objective <= report.objective + 1e-6
