@@ -27,6 +27,10 @@ def test_mle_formula_by_hand() -> None:
     assert estimate_patience(rec).mean_seconds == 50.0
     by = estimate_patience(rec, by="queue").set_index("queue")
     assert by.loc["a", "mean_seconds"] == 40.0 and by.loc["b", "mean_seconds"] == 60.0
+    # a categorical queue column (with a category no call has) groups the same way
+    cat = rec.assign(queue=rec["queue"].astype(pd.CategoricalDtype(["a", "b", "c"])))
+    assert estimate_patience(cat, by="queue")["mean_seconds"].tolist() == [40.0, 60.0]
+    assert estimate_aht(cat.assign(handle_seconds=[0.0, 100, 200, 0, 0]), by="queue").tolist() == [100.0, 200.0]
 
 
 def test_kaplan_meier_matches_exponential_for_exponential_patience() -> None:

@@ -91,6 +91,13 @@ def test_requirements_bad_frames() -> None:
     assert requirements(df.iloc[[1]], interval_seconds=900).agents.iloc[0] >= 1
 
 
+def test_requirements_categorical_queue_column() -> None:
+    plain = requirements(_frame())
+    cat = _frame()
+    cat["queue"] = cat["queue"].astype(pd.CategoricalDtype(["sales", "support", "unused"]))
+    assert np.array_equal(requirements(cat)["agents"].to_numpy(), plain["agents"].to_numpy())
+
+
 def test_requirements_dst_day_and_mixed_interval_lengths() -> None:
     # 31 March 2024 in London has 23 hours: 92 quarter-hours. Queue "b" reports half-hours.
     qa = pd.date_range("2024-03-31 00:00", "2024-03-31 23:45", freq="15min", tz="Europe/London")

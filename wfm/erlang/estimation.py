@@ -121,7 +121,7 @@ def estimate_patience(records: pd.DataFrame, *, wait_col: str = "wait_seconds",
     keys = [by] if isinstance(by, str) else list(by)
     _columns(records, keys)
     rows = []
-    for key, group in records.groupby(keys, sort=True):
+    for key, group in records.groupby(keys, sort=True, observed=True):
         wait, ab = _waits(group, wait_col, abandoned_col, answered_col)
         if not ab.any():
             continue
@@ -200,4 +200,4 @@ def estimate_aht(records: pd.DataFrame, *, handle_col: str = "handle_seconds", a
     if by is None:
         return float(h[ans].mean())
     frame = records.loc[ans, cols[2:]].assign(**{handle_col: h[ans]})
-    return frame.groupby(by)[handle_col].mean()
+    return frame.groupby(by, observed=True)[handle_col].mean()

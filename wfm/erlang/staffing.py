@@ -460,7 +460,7 @@ def _infer_interval_seconds(frame: pd.DataFrame, time_col: str, group_cols: Sequ
         ts = ts.dt.tz_convert(None)
     ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     if group_cols:
-        codes = frame.groupby(list(group_cols), sort=False, dropna=False).ngroup().to_numpy()
+        codes = frame.groupby(list(group_cols), sort=False, dropna=False, observed=True).ngroup().to_numpy()
     else:
         codes = np.zeros(len(frame), dtype=np.int64)
     order = np.lexsort((ns, codes))
