@@ -42,6 +42,7 @@ from wfm.roster._decompose_cover import (
     solve_lp,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
+from wfm.roster._decompose_polish import assign_variants, polish
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
@@ -72,7 +73,9 @@ class DecompositionReport:
         ``(cover_cost - stage1_bound) / stage1_bound``: the relative cost of the decomposition plus the
         stage-1 optimality gap.
     unfilled_slots, extra_shifts:
-        Stage-1 slots stage 2 left open, and shifts it added beyond them.
+        Stage-1 slots the stage-2 construction left open, and shifts it added beyond them.
+    neighbourhoods:
+        Neighbourhoods the stage-3 search re-optimised on the true objective.
     seconds:
         Wall time of each step, seconds.
     """
@@ -89,6 +92,7 @@ class DecompositionReport:
     unfilled_slots: int
     extra_shifts: int
     stage2_status: str
+    neighbourhoods: int
     seconds: dict[str, float]
 
 
@@ -235,17 +239,32 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     t1 = time.perf_counter()
     # what no roster can beat: total agent-intervals short in the LP relaxation (valid, about a second)
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
-    st2 = solve_stage2(fp, slots, v_under, v_over,
-                       time_limit_s=max(left() - min(0.15 * time_limit_s, 8.0), 1.0), workers=workers,
-                       seed=seed, search=search)
+    reserve = min(0.12 * time_limit_s, 7.0)  # breaks and extraction
+    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.5 * (left() - reserve), 1.0),
+                       workers=workers, seed=seed, search=False)
     seconds["stage2"] = time.perf_counter() - t1
+    shift = st2.shift
+    n_polish = 0
+    if search:
+        # stage 3: neighbourhood search on the true objective, from the stage-2 roster
+        t3 = time.perf_counter()
+        per_ds: dict[tuple[int, int], np.ndarray] = {}
+        for c, (d, s, v) in enumerate(zip(cols.day, cols.shift, cols.variant, strict=True)):
+            key = (int(d), int(s))
+            if key not in per_ds:
+                per_ds[key] = np.zeros(len(fp.variants[key]), dtype=np.int64)
+            per_ds[key][v] += res.counts[c]
+        var = assign_variants(fp, shift, per_ds)
+        shift, var, n_polish = polish(fp, shift, var, time_limit_s=max(left() - reserve, 0.5), workers=workers,
+                                      seed=seed)
+        seconds["stage3"] = time.perf_counter() - t3
 
     t2 = time.perf_counter()
-    counts = place_breaks(fp, cover, cols, st2.shift, res.counts,
+    counts = place_breaks(fp, cover, cols, shift, res.counts,
                           time_limit_s=max(min(left() - 2.5, 4.0), 0.0), workers=workers, seed=seed)
     coverage = cover.coverage(counts)
-    assignments = build_assignments(fp, cols, st2.shift, counts)
-    pens = penalties(fp, st2.shift, coverage)
+    assignments = build_assignments(fp, cols, shift, counts)
+    pens = penalties(fp, shift, coverage)
     seconds["breaks_and_extract"] = time.perf_counter() - t2
 
     objective = float(sum(p.cost for p in pens))
@@ -262,7 +281,8 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shortfall_stage1=float(res.shortfall.sum()),
         shortfall_lower_bound=max(float(short_bound), 0.0),
         cover_gap=(cover_cost - float(res.bound)) / max(1.0, float(res.bound)),
-        unfilled_slots=st2.unfilled, extra_shifts=st2.extra, stage2_status=st2.status, seconds=seconds)
+        unfilled_slots=st2.unfilled, extra_shifts=st2.extra, stage2_status=st2.status,
+        neighbourhoods=n_polish, seconds=seconds)
     elapsed = time.perf_counter() - t0
     gap = (objective - bound) / max(1.0, abs(objective))
     return RosterSolution(status="FEASIBLE" if gap > 1e-9 else "OPTIMAL", assignments=assignments,
