@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from wfm.exceptions import DataFormatError, InvalidParameterError
-from wfm.forecast import calls_to_intervals, forecast, generate_intervals
+from wfm.forecast import calls_to_intervals, cross_validation, forecast, generate_intervals
 
 
 @pytest.fixture
@@ -48,12 +48,18 @@ def test_horizon_zero_and_bad_duration(small: pd.DataFrame) -> None:
         forecast(small, 0)
     with pytest.raises(InvalidParameterError, match="`horizon`"):
         forecast(small, "90min")  # not a whole number of hourly intervals
+    with pytest.raises(InvalidParameterError, match=r"`horizon`.*24\.5"):
+        forecast(small, 24.5, model="week_mean")
+    # a count computed in floating point is a count, not nanoseconds
+    assert len(forecast(small, 24.0, model="seasonal_naive")) == 24
 
 
 def test_too_little_history_says_how_much() -> None:
     short = generate_intervals(days=10, freq="1h", seed=0)
     with pytest.raises(DataFormatError, match=r"too short.*needs at least 504 intervals \(21 days\)"):
         forecast(short, 24, model="svd")
+    with pytest.raises(DataFormatError, match=r"history of queue='q1' has 240 intervals.*need at least 528"):
+        cross_validation(short, "1D", n_windows=1, models=["svd"])
 
 
 def test_custom_column_names_and_series(small: pd.DataFrame) -> None:

@@ -108,6 +108,10 @@ def test_metrics_hand_built() -> None:
     q10 = np.mean([0.1 * 5, 0.0, 0.9 * 1, 0.1 * 1])
     q90 = np.mean([0.1 * 2, 0.1 * 2, 0.1 * 4, 0.1 * 4])
     assert pinball(df)["M"] == pytest.approx((q10 + q90) / 2)
+    # per group, also for a categorical column with a category no row has
+    df["queue"] = pd.Categorical(["a", "a", "b", "b"], categories=["a", "b", "c"])
+    per = evaluate(df, metrics=["wape"], by="queue")
+    assert per["queue"].tolist() == ["a", "b"] and per["M"].tolist() == pytest.approx([3 / 10, 2 / 10])
 
 
 def test_svd_intraday_update_follows_the_morning() -> None:

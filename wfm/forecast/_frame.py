@@ -24,6 +24,11 @@ def quantile_name(q: float, target_col: str = "volume") -> str:
     return f"{target_col}_q{float(q) * 100:g}"
 
 
+def series_name(ids: list[str], key: tuple) -> str:
+    """A queue's key for messages: ``queue='q1'`` (``"the series"`` without id columns)."""
+    return ", ".join(f"{c}={v!r}" for c, v in zip(ids, key, strict=True)) if ids else "the series"
+
+
 def check_quantiles(quantiles: Sequence[float] | None) -> tuple[float, ...]:
     if quantiles is None:
         return ()
@@ -54,10 +59,24 @@ def check_freq(freq: str | pd.Timedelta) -> pd.Timedelta:
 
 
 def parse_horizon(horizon: int | str | pd.Timedelta, step: pd.Timedelta) -> int:
-    """Number of intervals in ``horizon`` (an int count of intervals, or a duration such as ``"14D"``)."""
+    """Number of intervals in ``horizon`` (a count of intervals, or a duration such as ``"14D"``).
+
+    Parameters
+    ----------
+    horizon : int, float with a whole value, str or Timedelta
+        Intervals ahead (>= 1), or a duration that is a whole number of intervals.
+    step : Timedelta
+        Interval length.
+    """
     if isinstance(horizon, bool):
         raise InvalidParameterError(f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}")
     if isinstance(horizon, (int, np.integer)):
+        n = int(horizon)
+    elif isinstance(horizon, (float, np.floating)):
+        # a count computed in floating point (7 * 96 / 1); a fractional count of intervals is an error
+        if not np.isfinite(horizon) or horizon != int(horizon):
+            raise InvalidParameterError(
+                f"`horizon` must be a whole number of intervals or a duration like '14D'; got {horizon!r}")
         n = int(horizon)
     else:
         try:

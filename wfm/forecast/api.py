@@ -21,7 +21,7 @@ import pandas as pd
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
-from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history
+from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, series_name
 from wfm.forecast._threads import limit_worker_threads
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
@@ -123,7 +123,7 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
     for qs in queues:
         if len(qs.volume) < need:
             raise DataFormatError(
-                f"history of {_name(ids, qs.key)} is too short for model {spec.alias!r}: {len(qs.volume)} "
+                f"history of {series_name(ids, qs.key)} is too short for model {spec.alias!r}: {len(qs.volume)} "
                 f"intervals ({len(qs.volume) / per_day(step):.1f} days); needs at least {need} intervals "
                 f"({need / per_day(step):.0f} days) in column `{time_col}`")
     jobs = [(qs, spec, h, hol, qlevels, target_col) for qs in queues]
@@ -172,10 +172,6 @@ def _time_zone(history: Any, time_col: str) -> Any:
     return None
 
 
-def _name(ids: list[str], key: tuple) -> str:
-    return ", ".join(f"{c}={v!r}" for c, v in zip(ids, key, strict=True)) if ids else "the series"
-
-
 def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame, *, level_cv: float = 0.15,
                         id_col: str | Sequence[str] | None = "queue", time_col: str = "ts",
                         target_col: str = "volume") -> pd.DataFrame:
@@ -222,7 +218,7 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
     out = forecast_df.copy()
     out["intraday_factor"] = 1.0
     scale_cols = [target_col] + [c for c in out.columns if c.startswith(f"{target_col}_q")]
-    groups = observed_today.groupby(ids, sort=False) if ids else [((), observed_today)]
+    groups = observed_today.groupby(ids, sort=False, observed=True) if ids else [((), observed_today)]
     for key, obs in groups:
         key = key if isinstance(key, tuple) else (key,)
         mask = np.ones(len(out), bool)
@@ -234,7 +230,7 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
         fc = out.loc[mask, [time_col, target_col]]
         matched = fc[fc[time_col].isin(pd.DatetimeIndex(obs[time_col]))]
         if matched.empty:
-            raise DataFormatError(f"`observed_today` times of {_name(ids, key)} are not in `forecast_df`; "
+            raise DataFormatError(f"`observed_today` times of {series_name(ids, key)} are not in `forecast_df`; "
                                   f"first: {obs[time_col].iloc[0]!r}")
         f_sofar = float(matched[target_col].sum())
         o_sofar = float(pd.to_numeric(obs[target_col]).sum())

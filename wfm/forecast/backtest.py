@@ -11,7 +11,7 @@ import pandas as pd
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
-from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, quantile_name
+from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, quantile_name, series_name
 from wfm.forecast._threads import limit_worker_threads
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
@@ -93,7 +93,7 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
         need = hh + (int(n_windows) - 1) * ss + min(m.min_history(istep) for m in specs)
         if len(qs.volume) < need:
             raise DataFormatError(
-                f"history of queue {qs.key!r} has {len(qs.volume)} intervals "
+                f"history of {series_name(ids, qs.key)} has {len(qs.volume)} intervals "
                 f"({len(qs.volume) / per_day(istep):.1f} days) in column `{time_col}`; {n_windows} windows of "
                 f"{hh} with step {ss} need at least {need}")
         jobs.append((qs.volume, specs, hh, int(n_windows), ss, hol, qlevels, target_col))

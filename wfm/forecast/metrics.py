@@ -186,7 +186,7 @@ def evaluate(cv_df: pd.DataFrame, metrics: Sequence[str | Callable[..., pd.Serie
     elif by is not None and by not in df.columns:
         raise InvalidParameterError(f"`by` must be 'lead', 'lead_day' or a column; got {by!r}")
     rows = []
-    groups = df.groupby(by, sort=True) if by is not None else [(None, df)]
+    groups = df.groupby(by, sort=True, observed=True) if by is not None else [(None, df)]
     for key, g in groups:
         for fn in fns:
             s = fn(g, ms, target_col=target_col)
