@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.exceptions import NotFittedError
+from wfm.exceptions import InvalidParameterError, NotFittedError
 from wfm.forecast import (
     AutoForecaster,
     Forecaster,
@@ -81,3 +81,16 @@ def test_params_and_clone() -> None:
     c = m.clone(profile_weeks=3)
     assert c.profile_weeks == 3 and m.profile_weeks == 5
     assert "TopDown(" in repr(m)
+
+
+@pytest.mark.parametrize(("model", "name"), [
+    (WeekMean(weeks=0), "weeks"), (WeekMean(weeks="4"), "weeks"), (SeasonalNaive(season="month"), "season"),
+    (TopDown(level_weeks=2.5), "level_weeks"), (TopDown(level="arima"), "level"),
+    (SVDProfile(n_components=0), "n_components"), (SVDProfile(window_weeks=2), "window_weeks"),
+    (SVDProfile(ridge=-1.0), "ridge"), (MSTLModel(window_weeks=True), "window_weeks"),
+    (AutoForecaster(ensemble_size=0), "ensemble_size"), (TopDown(calibration_windows=-1), "calibration_windows"),
+    (TopDown(interval_level=1.0), "interval_level"),
+])
+def test_bad_model_parameters_are_named_at_fit(model: Forecaster, name: str, series: pd.Series) -> None:
+    with pytest.raises(InvalidParameterError, match=f"`{name}`"):
+        model.fit(series)

@@ -22,9 +22,18 @@ from wfm.forecast._frame import quantile_name
 from wfm.forecast._threads import single_blas_thread
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
-__all__ = ["Forecaster", "nb_quantiles", "fit_dispersion", "rolling_origin"]
+__all__ = ["Forecaster", "nb_quantiles", "fit_dispersion", "rolling_origin", "check_int"]
 
 _WEEK = pd.Timedelta("7D")
+
+
+def check_int(name: str, value: Any, minimum: int, unit: str = "") -> int:
+    """``value`` as an ``int`` >= ``minimum`` (whole-valued floats pass); otherwise an error naming ``name``."""
+    ok = (not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+          and bool(np.isfinite(value)) and int(value) == value and value >= minimum)
+    if not ok:
+        raise InvalidParameterError(f"`{name}` must be an integer >= {minimum}{unit}; got {value!r}")
+    return int(value)
 
 
 def _nb_call(fn: str, x: np.ndarray, mu: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -163,9 +172,7 @@ class Forecaster:
         """
         if not 0 < self.interval_level < 1:
             raise InvalidParameterError(f"`interval_level` must be in (0, 1); got {self.interval_level!r}")
-        if int(self.calibration_windows) != self.calibration_windows or self.calibration_windows < 0:
-            raise InvalidParameterError(
-                f"`calibration_windows` must be an integer >= 0; got {self.calibration_windows!r}")
+        check_int("calibration_windows", self.calibration_windows, 0)
         if not isinstance(y, pd.Series) or not isinstance(y.index, pd.DatetimeIndex):
             raise DataFormatError("`y` must be a pandas Series with a DatetimeIndex of interval starts")
         step = y.index.freq if y.index.freq is not None else pd.infer_freq(y.index)

@@ -39,6 +39,18 @@ def day_matrix(y: pd.Series, step: pd.Timedelta) -> tuple[pd.DatetimeIndex, np.n
     return days, values.reshape(n_days, p)
 
 
+def learn_days(y: pd.Series, step: pd.Timedelta,
+               holidays: dict[pd.Timestamp, str]) -> tuple[SpecialDays, pd.DatetimeIndex, np.ndarray]:
+    """Special days learned from ``y`` (labelled and anomalous days), the days, and the cleaned matrix.
+
+    The shared first step of the day-based models: the days x intervals matrix of ``y`` with every labelled
+    or anomalous day replaced by a normal day for its weekday, so the models learn from normal days only.
+    """
+    days, x = day_matrix(y, step)
+    special = SpecialDays(holidays).fit(days, x)
+    return special, days, special.clean(x)
+
+
 def horizon_days(last_ts: pd.Timestamp, step: pd.Timedelta, horizon: int) -> tuple[pd.DatetimeIndex, int]:
     """Days covering the ``horizon`` intervals after ``last_ts`` and the offset of the first one in day 1."""
     p = per_day(step)

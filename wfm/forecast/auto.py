@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import InvalidParameterError
-from wfm.forecast._base import Forecaster, fit_dispersion, rolling_origin
+from wfm.forecast._base import Forecaster, check_int, fit_dispersion, rolling_origin
 from wfm.forecast._days import per_day
 from wfm.forecast.baselines import SeasonalNaive, WeekMean
 from wfm.forecast.mstl import MSTLModel
@@ -81,10 +81,8 @@ class AutoForecaster(Forecaster):
         return min(m.min_history(step) for m in models)
 
     def _fit(self, y: pd.Series) -> None:
-        if int(self.n_windows) != self.n_windows or self.n_windows < 0:
-            raise InvalidParameterError(f"`n_windows` must be an integer >= 0; got {self.n_windows!r}")
-        if int(self.ensemble_size) != self.ensemble_size or self.ensemble_size < 1:
-            raise InvalidParameterError(f"`ensemble_size` must be an integer >= 1; got {self.ensemble_size!r}")
+        check_int("n_windows", self.n_windows, 0)
+        check_int("ensemble_size", self.ensemble_size, 1)
         if not self.candidates:
             raise InvalidParameterError("`candidates` must name at least one model; got ()")
         models = [make_model(c).clone(calibration_windows=0, interval_level=self.interval_level)

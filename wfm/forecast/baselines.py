@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import InvalidParameterError
-from wfm.forecast._base import Forecaster
+from wfm.forecast._base import Forecaster, check_int
 from wfm.forecast._days import per_day
 
 __all__ = ["SeasonalNaive", "WeekMean"]
@@ -65,11 +65,10 @@ class WeekMean(Forecaster):
 
     @property
     def min_history_days(self) -> float:  # type: ignore[override]
-        return 7.0 * max(int(self.weeks), 1)
+        return 7.0 * check_int("weeks", self.weeks, 1)
 
     def _fit(self, y: pd.Series) -> None:
-        if int(self.weeks) != self.weeks or self.weeks < 1:
-            raise InvalidParameterError(f"`weeks` must be an integer >= 1; got {self.weeks!r}")
+        check_int("weeks", self.weeks, 1)
         m = 7 * per_day(self.step_)
         v = y.to_numpy(dtype=float)[-m * int(self.weeks):]
         self.week_profile_ = v.reshape(int(self.weeks), m).mean(axis=0)

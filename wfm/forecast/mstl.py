@@ -13,9 +13,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from wfm.exceptions import InvalidParameterError
-from wfm.forecast._base import Forecaster
-from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, per_day, slice_days, weekday_profiles
+from wfm.forecast._base import Forecaster, check_int
+from wfm.forecast._days import horizon_days, learn_days, per_day, slice_days, weekday_profiles
 
 __all__ = ["MSTLModel"]
 
@@ -45,11 +44,8 @@ class MSTLModel(Forecaster):
     def _fit(self, y: pd.Series) -> None:
         from statsmodels.tsa.seasonal import MSTL
 
-        if int(self.window_weeks) != self.window_weeks or self.window_weeks < 3:
-            raise InvalidParameterError(f"`window_weeks` must be an integer >= 3 weeks; got {self.window_weeks!r}")
-        days, x = day_matrix(y, self.step_)
-        self.special_ = SpecialDays(self.holidays_).fit(days, x)
-        xc = self.special_.clean(x)
+        check_int("window_weeks", self.window_weeks, 3, " weeks")
+        self.special_, days, xc = learn_days(y, self.step_, self.holidays_)
         self.profiles_, _ = weekday_profiles(days, xc, weeks=8)
         keep = min(len(days), 7 * int(self.window_weeks))
         self.days_ = days[-keep:]

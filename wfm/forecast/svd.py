@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import DataFormatError, InvalidParameterError
-from wfm.forecast._base import Forecaster, nb_quantiles
-from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, per_day, slice_days, weekday_profiles
+from wfm.forecast._base import Forecaster, check_int, nb_quantiles
+from wfm.forecast._days import horizon_days, learn_days, per_day, slice_days, weekday_profiles
 from wfm.forecast._frame import quantile_name
 
 __all__ = ["SVDProfile"]
@@ -49,15 +49,11 @@ class SVDProfile(Forecaster):
         self.ridge = ridge
 
     def _fit(self, y: pd.Series) -> None:
-        if int(self.n_components) != self.n_components or self.n_components < 1:
-            raise InvalidParameterError(f"`n_components` must be an integer >= 1; got {self.n_components!r}")
-        if int(self.window_weeks) != self.window_weeks or self.window_weeks < 3:
-            raise InvalidParameterError(f"`window_weeks` must be an integer >= 3 weeks; got {self.window_weeks!r}")
+        check_int("n_components", self.n_components, 1)
+        check_int("window_weeks", self.window_weeks, 3, " weeks")
         if not self.ridge >= 0:
             raise InvalidParameterError(f"`ridge` must be >= 0; got {self.ridge!r}")
-        days, x = day_matrix(y, self.step_)
-        self.special_ = SpecialDays(self.holidays_).fit(days, x)
-        xc = self.special_.clean(x)
+        self.special_, days, xc = learn_days(y, self.step_, self.holidays_)
         self.profiles_, _ = weekday_profiles(days, xc, weeks=8)
         keep = min(len(days), 7 * int(self.window_weeks))
         self.days_ = days[-keep:]

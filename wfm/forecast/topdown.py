@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import InvalidParameterError
-from wfm.forecast._base import Forecaster
-from wfm.forecast._days import SpecialDays, day_matrix, horizon_days, slice_days, weekday_profiles
+from wfm.forecast._base import Forecaster, check_int
+from wfm.forecast._days import horizon_days, learn_days, slice_days, weekday_profiles
 
 __all__ = ["TopDown"]
 
@@ -78,12 +78,8 @@ class TopDown(Forecaster):
         if self.day_types not in ("auto", "dow"):
             raise InvalidParameterError(f"`day_types` must be 'auto' or 'dow'; got {self.day_types!r}")
         for name in ("level_weeks", "profile_weeks"):
-            v = getattr(self, name)
-            if int(v) != v or v < 1:
-                raise InvalidParameterError(f"`{name}` must be an integer >= 1 weeks; got {v!r}")
-        days, x = day_matrix(y, self.step_)
-        self.special_ = SpecialDays(self.holidays_).fit(days, x)
-        xc = self.special_.clean(x)
+            check_int(name, getattr(self, name), 1, " weeks")
+        self.special_, days, xc = learn_days(y, self.step_, self.holidays_)
         self.profiles_, self.day_groups_ = weekday_profiles(days, xc, weeks=int(self.profile_weeks),
                                                             day_types=self.day_types)
         totals = xc.sum(axis=1)
