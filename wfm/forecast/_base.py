@@ -128,6 +128,14 @@ class Forecaster:
     """Base class: stores parameters, checks history, calibrates intervals, builds the prediction frame.
 
     Subclasses implement ``_fit(y)`` and ``_predict_mean(horizon) -> ndarray`` and set ``alias``.
+
+    Parameters
+    ----------
+    calibration_windows : int, default 4
+        Weekly rolling-origin windows whose errors calibrate the interval width (0: a weekly-difference
+        estimate, no refits).
+    interval_level : float, default 0.8
+        Target coverage of the central interval, in (0, 1) (0.8 = the 10%-90% band).
     """
 
     alias = "Forecaster"
@@ -156,7 +164,7 @@ class Forecaster:
         return f"{type(self).__name__}({args})"
 
     def min_history(self, step: pd.Timedelta | Any) -> int:
-        """Fewest intervals of history ``fit`` accepts."""
+        """Fewest intervals of history ``fit`` accepts with intervals of length ``step`` (a Timedelta)."""
         return int(np.ceil(self.min_history_days * per_day(pd.Timedelta(step))))
 
     # -- fit / predict --------------------------------------------------------------------------------
@@ -230,6 +238,8 @@ class Forecaster:
             Number of intervals (>= 1).
         quantiles : sequence of float, optional
             Quantile levels in (0, 1); each adds a column ``volume_q<100*q>`` (calls).
+        target_col : str, default "volume"
+            Name of the point-forecast column (calls per interval) and prefix of the quantile columns.
 
         Returns
         -------

@@ -35,6 +35,22 @@ def forecast_aht(aht: pd.Series, volume: pd.Series, future: pd.DatetimeIndex, *,
     Handle times move slowly and follow the clock (short calls at peak, complex ones early and late), so each
     future interval gets the call-weighted mean AHT of the same weekday and time of day over the last
     ``weeks`` weeks, falling back to the same time of day on any weekday, then to the overall mean.
+
+    Parameters
+    ----------
+    aht : pandas.Series
+        Average handle time per past interval, seconds (NaN where no calls), on the index of ``volume``.
+    volume : pandas.Series
+        Calls per past interval (the weights), with a DatetimeIndex of interval starts.
+    future : pandas.DatetimeIndex
+        Starts of the intervals to forecast.
+    weeks : int, default 8
+        Weeks of recent history averaged.
+
+    Returns
+    -------
+    numpy.ndarray
+        AHT in seconds per future interval; NaN only when the history has no handle time at all.
     """
     a = aht.to_numpy(dtype=float)
     v = volume.to_numpy(dtype=float)

@@ -64,8 +64,16 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
         Distance between cutoffs (intervals or duration); default ``h``.
     models : sequence of str or Forecaster
         Models to compare (names as in :func:`wfm.forecast.forecast`, or instances).
+    freq : str, optional
+        Interval length (``"30min"``); inferred by default.
+    holidays : list of dates, mapping date -> label, or DataFrame, optional
+        Special days, as for :func:`wfm.forecast.forecast`.
     quantiles : sequence of float, optional
         Quantile levels to keep per model (columns ``<alias>_q<100 q>``).
+    id_col, time_col, target_col : str
+        Column names in ``history`` (and in the result; ``target_col`` holds the actual calls).
+    n_jobs : int
+        Worker processes, one queue per task (1: run in this process).
 
     Returns
     -------

@@ -1,7 +1,14 @@
 """Forecast accuracy metrics as plain functions over cross-validation frames, and :func:`evaluate`.
 
 Each metric takes the frame of :func:`wfm.forecast.cross_validation` (or any frame with an actual column and
-one column per model) and returns a ``pandas.Series`` indexed by model alias.
+one column per model) and returns a ``pandas.Series`` indexed by model alias. Shared parameters:
+
+- ``df``: the frame; actual calls per interval in ``target_col``, forecasts (calls) in one column per model;
+- ``models``: the model columns to score (default: the frame's ``attrs["models"]``, else every numeric column
+  that is not an id, time, cutoff, actual or quantile column);
+- ``target_col``: the actuals column (default ``"volume"``).
+
+Rows where the actual or a model's forecast is missing are left out of that model's score.
 """
 
 from __future__ import annotations
@@ -53,7 +60,10 @@ def _ratio(num: float, den: float, n: int) -> float:
 
 
 def wape(df: pd.DataFrame, models: Sequence[str] | None = None, *, target_col: str = "volume") -> pd.Series:
-    """Weighted absolute percentage error: sum |actual - forecast| / sum actual (0.1 = 10%)."""
+    """Weighted absolute percentage error: sum |actual - forecast| / sum actual (0.1 = 10%; no unit).
+
+    Parameters are described in the module docstring (``df``, ``models``, ``target_col``).
+    """
     out = {}
     for m in _models(df, models, target_col):
         y, f = _pair(df, m, target_col)
@@ -62,7 +72,10 @@ def wape(df: pd.DataFrame, models: Sequence[str] | None = None, *, target_col: s
 
 
 def bias(df: pd.DataFrame, models: Sequence[str] | None = None, *, target_col: str = "volume") -> pd.Series:
-    """Relative bias: sum (forecast - actual) / sum actual; positive means over-forecasting."""
+    """Relative bias: sum (forecast - actual) / sum actual; positive means over-forecasting (no unit).
+
+    Parameters are described in the module docstring (``df``, ``models``, ``target_col``).
+    """
     out = {}
     for m in _models(df, models, target_col):
         y, f = _pair(df, m, target_col)
@@ -96,7 +109,11 @@ def mase(df: pd.DataFrame, models: Sequence[str] | None = None, *, train: pd.Ser
 
 def pinball(df: pd.DataFrame, models: Sequence[str] | None = None, *, quantiles: Sequence[float] | None = None,
             target_col: str = "volume") -> pd.Series:
-    """Mean pinball (quantile) loss in calls, averaged over the quantile columns ``<model>_q<100 q>``."""
+    """Mean pinball (quantile) loss in calls, averaged over the quantile columns ``<model>_q<100 q>``.
+
+    ``quantiles`` (levels in (0, 1)) restricts the levels scored; by default every quantile column of the model.
+    Other parameters are described in the module docstring.
+    """
     ms = _models(df, models, target_col)
     out = {}
     for m in ms:
@@ -119,7 +136,11 @@ def pinball(df: pd.DataFrame, models: Sequence[str] | None = None, *, quantiles:
 
 def coverage(df: pd.DataFrame, models: Sequence[str] | None = None, *, level: float = 0.8,
              target_col: str = "volume") -> pd.Series:
-    """Share of actuals inside the central ``level`` interval (columns ``<model>_q10``/``_q90`` for 0.8)."""
+    """Share of actuals inside the central ``level`` interval (columns ``<model>_q10``/``_q90`` for 0.8).
+
+    ``level`` is in (0, 1); a model without both quantile columns scores NaN. Other parameters are described
+    in the module docstring.
+    """
     if not 0 < level < 1:
         raise InvalidParameterError(f"`level` must be in (0, 1); got {level!r}")
     ms = _models(df, models, target_col)

@@ -35,6 +35,8 @@ def plot_forecast(forecast_df: pd.DataFrame, actual: pd.DataFrame | None = None,
         Which queue to draw when the frame holds several (default: the first).
     level : float
         Coverage of the band (0.8 = 10%–90% quantiles).
+    id_col, time_col, target_col : str
+        Column names in both frames.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
 
@@ -65,6 +67,18 @@ def plot_forecast(forecast_df: pd.DataFrame, actual: pd.DataFrame | None = None,
 def plot_profiles(history: pd.DataFrame, *, queue: Any = None, id_col: str = "queue", time_col: str = "ts",
                   target_col: str = "volume", ax: Any = None) -> Any:
     """Average intraday profile (share of the day's calls per interval) for each weekday.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Calls per interval: ``time_col`` (interval start), ``target_col`` (calls) and ``id_col`` for several
+        queues.
+    queue : optional
+        Which queue to draw when the frame holds several (default: the first).
+    id_col, time_col, target_col : str
+        Column names.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure by default.
 
     Returns
     -------
