@@ -114,3 +114,11 @@ def test_calls_to_intervals_errors() -> None:
         calls_to_intervals(pd.DataFrame({"when": [1]}))
     with pytest.raises(InvalidParameterError, match="`freq`"):
         calls_to_intervals(pd.DataFrame({"arrival": pd.to_datetime(["2024-01-01"])}), freq="7min")
+
+
+def test_fourteen_days_of_quarter_hours_without_quantiles() -> None:
+    df = generate_intervals(days=28, freq="15min", seed=4)
+    out = forecast(df, "14D", model="week_mean", quantiles=())
+    assert len(out) == 14 * 96 and list(out.columns) == ["queue", "ts", "volume", "aht"]
+    assert out["ts"].iloc[-1] == df["ts"].iloc[-1] + pd.Timedelta(days=14)
+    assert list(forecast(df, 4, model="week_mean", quantiles=None).columns) == ["queue", "ts", "volume", "aht"]
