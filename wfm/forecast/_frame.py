@@ -217,6 +217,17 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     return out, common, ids
 
 
+def concat_queues(queues: Sequence[QueueSeries], ids: list[str], parts: Sequence[pd.DataFrame],
+                  time_col: str) -> pd.DataFrame:
+    """One long frame from per-queue results: id columns first (each queue's key), ``ts`` renamed back."""
+    frames = []
+    for qs, part in zip(queues, parts, strict=True):
+        for i, (c, v) in enumerate(zip(ids, qs.key, strict=True)):
+            part.insert(i, c, v)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
+
+
 def _merge_repeated_hour(g: pd.DataFrame, has_aht: bool) -> pd.DataFrame:
     agg = g.assign(_ay=(g["_aht"] * g["_y"]) if has_aht else 0.0).groupby("_ts", sort=True)
     merged = agg[["_y", "_ay"]].sum()

@@ -11,7 +11,6 @@ Output conventions (both functions):
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,8 +20,8 @@ import pandas as pd
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
-from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, series_name
-from wfm.forecast._threads import limit_worker_threads
+from wfm.forecast._frame import check_quantiles, concat_queues, parse_horizon, prepare_history, series_name
+from wfm.forecast._threads import check_n_jobs, map_jobs
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
@@ -126,8 +125,7 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
         Id column(s), ``ts``, ``volume`` (mean calls, >= 0), quantile columns, and ``aht`` (seconds) if the
         history had it; sorted by id and time.
     """
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise InvalidParameterError(f"`n_jobs` must be an integer >= 1; got {n_jobs!r}")
+    workers = check_n_jobs(n_jobs)
     qlevels = check_quantiles(quantiles)
     spec = make_model(model)
     hol = normalize_holidays(holidays)
@@ -142,18 +140,8 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
                 f"history of {series_name(ids, qs.key)} is too short for model {spec.alias!r}: {len(qs.volume)} "
                 f"intervals ({len(qs.volume) / per_day(step):.1f} days); needs at least {need} intervals "
                 f"({need / per_day(step):.0f} days) in column `{time_col}`")
-    jobs = [(qs, spec, h, hol, qlevels, target_col) for qs in queues]
-    if n_jobs > 1 and len(jobs) > 1:
-        with cf.ProcessPoolExecutor(max_workers=int(n_jobs), initializer=limit_worker_threads) as pool:
-            parts = list(pool.map(_forecast_one, jobs, chunksize=max(1, len(jobs) // (4 * int(n_jobs)))))
-    else:
-        parts = [_forecast_one(j) for j in jobs]
-    frames = []
-    for qs, part in zip(queues, parts, strict=True):
-        for c, v in zip(ids, qs.key, strict=True):
-            part.insert(ids.index(c), c, v)
-        frames.append(part)
-    out = pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
+    parts = map_jobs(_forecast_one, [(qs, spec, h, hol, qlevels, target_col) for qs in queues], workers)
+    out = concat_queues(queues, ids, parts, time_col)
     if tz is not None:
         out = _localize(out, time_col, tz, block=h)
     return out

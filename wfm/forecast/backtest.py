@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,8 +10,15 @@ import pandas as pd
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
-from wfm.forecast._frame import check_quantiles, parse_horizon, prepare_history, quantile_name, series_name
-from wfm.forecast._threads import limit_worker_threads
+from wfm.forecast._frame import (
+    check_quantiles,
+    concat_queues,
+    parse_horizon,
+    prepare_history,
+    quantile_name,
+    series_name,
+)
+from wfm.forecast._threads import check_n_jobs, map_jobs
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
 
@@ -84,8 +90,7 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
     """
     if int(n_windows) != n_windows or n_windows < 1:
         raise InvalidParameterError(f"`n_windows` must be an integer >= 1; got {n_windows!r}")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise InvalidParameterError(f"`n_jobs` must be an integer >= 1; got {n_jobs!r}")
+    workers = check_n_jobs(n_jobs)
     qlevels = check_quantiles(quantiles)
     specs = [make_model(m) for m in models]
     aliases = [m.alias for m in specs]
@@ -105,16 +110,6 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
                 f"({len(qs.volume) / per_day(istep):.1f} days) in column `{time_col}`; {n_windows} windows of "
                 f"{hh} with step {ss} need at least {need}")
         jobs.append((qs.volume, specs, hh, int(n_windows), ss, hol, qlevels, target_col))
-    if n_jobs > 1 and len(jobs) > 1:
-        with cf.ProcessPoolExecutor(max_workers=int(n_jobs), initializer=limit_worker_threads) as pool:
-            parts = list(pool.map(_cv_one, jobs))
-    else:
-        parts = [_cv_one(j) for j in jobs]
-    frames = []
-    for qs, part in zip(queues, parts, strict=True):
-        for i, (c, v) in enumerate(zip(ids, qs.key, strict=True)):
-            part.insert(i, c, v)
-        frames.append(part)
-    out = pd.concat(frames, ignore_index=True).rename(columns={"ts": time_col})
+    out = concat_queues(queues, ids, map_jobs(_cv_one, jobs, workers), time_col)
     out.attrs["models"] = aliases
     return out
