@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wfm.erlang import required_agents, requirements
 from wfm.forecast import forecast, generate_intervals, reforecast_intraday
 
 CLOSED_WEEKEND = [1.0, 1.0, 1.0, 1.0, 0.9, 0.0, 0.0]
@@ -107,7 +108,8 @@ def test_daylight_saving_history_and_horizon() -> None:
 
 def test_horizon_over_the_autumn_change_has_both_repeated_hours() -> None:
     """A 25-hour day in the horizon: rows for both occurrences of the repeated hour, no gap in real time."""
-    df = generate_intervals("2024-09-22", days=35, freq="1h", seed=13, aht=180.0)
+    df = generate_intervals("2024-09-22", days=35, freq="1h", open_time="00:00", close_time="24:00", seed=13,
+                            aht=180.0)  # open around the clock: the repeated hour has calls
     df["ts"] = pd.date_range("2024-09-22", periods=len(df), freq="1h", tz="Europe/Berlin")
     out = forecast(df, "7D", model="week_mean")  # 2024-10-27 (25 hours) lies in the horizon
     assert len(out) == 7 * 24 + 1 and out["ts"].is_unique and out["ts"].is_monotonic_increasing
@@ -115,7 +117,12 @@ def test_horizon_over_the_autumn_change_has_both_repeated_hours() -> None:
     day = out[out["ts"].dt.strftime("%Y-%m-%d") == "2024-10-27"].set_index("ts")
     assert len(day) == 25
     twice = day[day.index.strftime("%H") == "02"]
-    assert len(twice) == 2 and twice["volume"].nunique() == 1 and twice["aht"].notna().all()
+    assert len(twice) == 2 and twice["volume"].nunique() == 1 and (twice["volume"] > 0).all()
+    # staffing downstream sees hourly intervals on the real time line, both repeated hours staffed alike
+    req = requirements(out).set_index("ts")
+    assert req.loc[twice.index, "agents"].nunique() == 1 and (req.loc[twice.index, "agents"] > 0).all()
+    assert (req["agents"].to_numpy() == required_agents(req["volume"].to_numpy(), req["aht"].to_numpy(),
+                                                        interval_seconds=3600)).all()
     # the re-forecast of that day reaches its real end (midnight after 25 hours)
     seen = out[out["ts"] < pd.Timestamp("2024-10-27 01:00", tz="Europe/Berlin")][["ts", "volume"]]
     upd = reforecast_intraday(out.drop(columns="queue"), seen.assign(volume=seen["volume"] + 5), id_col=None)
