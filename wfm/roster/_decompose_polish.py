@@ -29,7 +29,6 @@ from wfm.roster._decompose_stage2 import _RULES, _Stage2
 
 __all__ = ["assign_variants", "coverage", "polish", "roster_cost"]
 
-_DEBUG = False
 _SUB_LIMIT = 1.5  # seconds per neighbourhood: many quick improvements beat a few proven ones
 
 
@@ -218,14 +217,10 @@ def polish(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s:
         limit = min(_SUB_LIMIT, deadline - time.perf_counter() - 0.2)
         if limit <= 0.1:
             break
-        t_it = time.perf_counter()
         got = _solve_neighbourhood(fp, shift, var, agents, window, time_limit_s=limit, workers=workers,
                                    seed=seed + it, unit=unit)
         if got is not None:
             new_cost = roster_cost(fp, got[0], got[1])
-            if _DEBUG:
-                print(f"polish it={it} {'window ' + str(sorted(window)) if window else 'agents'} n={len(agents)} "
-                      f"{cost:.0f} -> {new_cost:.0f} in {time.perf_counter() - t_it:.1f} s")
             if new_cost <= cost + 1e-9:
                 shift, var, cost = got[0], got[1], new_cost
     return shift, var, it

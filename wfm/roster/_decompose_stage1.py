@@ -1,4 +1,4 @@
-"""Stage 1 built from a roster problem: columns are (day, shift, break variant), rows aggregate the contracts.
+"""Stage 1 built from a roster problem: columns are (contract group, day, shift, break variant) counts.
 
 Each capacity row is the sum over agents of a per-agent rule the checker enforces, so any feasible roster
 satisfies it and stage 1 is a relaxation: its optimum is a lower bound on the cover cost (shortfall plus

@@ -379,7 +379,6 @@ def _hint_from(shift: np.ndarray, st: _Stage2) -> None:
             st.m.add_hint(x, int(shift[a, d] == s))
 
 
-_DEBUG = False
 _RULES = ("locked", "max_shifts", "paid_minutes", "working_days_per_week", "max_consecutive_working_days",
           "min_consecutive", "rest_and_successions", "max_tag", "max_weekends")
 
@@ -583,9 +582,6 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
                                     window=window)
         if new is not None:
             new_cost = stage2_cost(fp, slots, value_under, value_over, new)
-            if _DEBUG:
-                print(f"it={it} {'window' if window else 'agents'} n={len(chosen)} days={sorted(window or [])} "
-                      f"status={status} cost={cost:.0f} new={new_cost:.0f} t={time.perf_counter() - t0:.1f}")
             if new_cost <= cost + 1e-9:
                 shift, cost = new, new_cost
         # grow a neighbourhood while CP-SAT proves optimality quickly, shrink it when it does not

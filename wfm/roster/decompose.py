@@ -1,28 +1,32 @@
 """Decomposed roster solve for large call-centre problems: shifts per day first, then agents.
 
-A monolithic CP-SAT model of 150 agents × 28 days × 20 shift templates has ~90,000 assignment literals and
-break-placement counts on top; it rarely closes in a minute. The classic decomposition (Dantzig's set
-covering for shift scheduling, then tour assignment) splits it:
+A monolithic CP-SAT model of 150 agents × 28 days × 21 shift templates has ~90,000 assignment literals plus
+break-placement counts; on two cores it finds no roster in a minute. The classic decomposition (Dantzig's
+set covering for shift scheduling, then tour assignment) splits it:
 
-1. **Stage 1 — covering** (:mod:`wfm.roster._decompose_cover`): integer counts of each (day, shift, break
-   placement) minimise convex shortfall plus over-staffing under aggregate capacity rows (agents per day,
-   working days, paid minutes and tagged shifts per week, all summed over the agents' contracts). It is a
-   relaxation, so its proven bound is a **lower bound on the cover cost of every roster** and therefore on
-   the roster objective.
-2. **Stage 2 — assignment** (:mod:`wfm.roster._decompose_stage2`): agents take the stage-1 slots under
-   every contract rule (the same rules, read the same way, as :mod:`wfm.roster.rules.hard`); an open slot
-   or an extra shift costs its marginal cover cost; preferences and start-time consistency are priced.
-3. **Breaks** are re-placed with the per-(day, shift) head-counts fixed, and every penalty is priced exactly
-   as the monolithic model prices it.
+1. **Stage 1 — covering** (:mod:`wfm.roster._decompose_stage1`): integer counts of agents of each contract
+   group on each (day, shift, break placement), minimising convex shortfall plus over-staffing under
+   aggregate rows that sum each contract's per-agent rules over its agents (one shift a day, working days,
+   paid minutes and tagged shifts per week, rest between days, minimum runs of days off, weekends). Every row
+   holds for any roster, so the LP relaxation (HiGHS) is a **lower bound on the cover cost of every roster**,
+   hence on the roster objective. The integer counts are found by HiGHS inside the LP's rounding box.
+2. **Stage 2 — construction** (:mod:`wfm.roster._decompose_stage2`): agents, most constrained first, each
+   take the most valuable stage-1 slots of their group that their contract allows (a one-agent CP-SAT model
+   with the rules read exactly as :mod:`wfm.roster.rules.hard` reads them).
+3. **Stage 3 — search** (:mod:`wfm.roster._decompose_polish`): neighbourhoods (one contract group over a
+   window of days, or a few agents over the horizon) are re-optimised by CP-SAT on the *true* objective —
+   interval cover with breaks, preferences, start times — everything else fixed, keeping each improvement.
+4. **Breaks** are re-placed with the per-(day, shift) head-counts fixed, and every penalty is priced exactly
+   as the monolithic model and the checker price it.
 
 What the decomposition loses is reported: ``solution.info["decomposition"]`` holds the stage-1 bound, the
 final cover cost and shortfall, the shortfall lower bound, and the gaps between them.
 
 >>> from wfm.roster.instances import call_centre_instance
 >>> from wfm.roster.decompose import solve_decomposed
->>> sol = solve_decomposed(call_centre_instance(30, weeks=1, source="synthetic"), time_limit_s=10, workers=2)
->>> sol.strategy
-'decomposed'
+>>> sol = solve_decomposed(call_centre_instance(12, weeks=1, source="synthetic"), time_limit_s=5, workers=1)
+>>> sol.strategy, sol.best_bound <= sol.objective
+('decomposed', True)
 """
 
 from __future__ import annotations
