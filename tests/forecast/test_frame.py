@@ -84,6 +84,10 @@ def test_bad_model_and_quantiles_named(small: pd.DataFrame) -> None:
 def test_missing_column(small: pd.DataFrame) -> None:
     with pytest.raises(DataFormatError, match="`volume`"):
         forecast(small.drop(columns="volume"), 24)
+    # a named id column must exist (the default `queue` may be absent: one queue)
+    with pytest.raises(DataFormatError, match=r"`id_col`.*\['skill'\]"):
+        forecast(small, 24, model="week_mean", id_col="skill")
+    assert len(forecast(small.drop(columns="queue"), 24, model="seasonal_naive")) == 24
 
 
 def test_calls_to_intervals_hand_built() -> None:

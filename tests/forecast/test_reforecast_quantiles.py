@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.exceptions import InvalidParameterError
+from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast import (
     TopDown,
     bias,
@@ -43,6 +43,19 @@ def test_reforecast_moves_toward_observed() -> None:
     assert tight < loose <= 1.52
     with pytest.raises(InvalidParameterError, match="`level_cv`"):
         reforecast_intraday(fc, observed, level_cv=0)
+
+
+def test_reforecast_keeps_queues_apart() -> None:
+    df = generate_intervals(days=28, freq="1h", queues=2, seed=15, aht=None)
+    fc = forecast(df, "1D", model="week_mean")
+    morning = fc[(fc["queue"] == "q1") & (fc["ts"].dt.hour < 11)]
+    observed = morning[["queue", "ts"]].assign(volume=np.round(morning["volume"] * 1.5))
+    upd = reforecast_intraday(fc, observed)
+    assert (upd.loc[upd["queue"] == "q2", "intraday_factor"] == 1.0).all()
+    assert (upd.loc[(upd["queue"] == "q1") & (upd["ts"].dt.hour >= 11), "intraday_factor"] > 1.0).all()
+    # without the queue column the calls of q1 would rescale q2 as well: an error, not a silent mix
+    with pytest.raises(DataFormatError, match=r"`observed_today`.*\['queue'\]"):
+        reforecast_intraday(fc, observed.drop(columns="queue"))
 
 
 def test_nb_quantiles_reduce_to_poisson_and_grow_with_dispersion() -> None:

@@ -24,6 +24,11 @@ def quantile_name(q: float, target_col: str = "volume") -> str:
     return f"{target_col}_q{float(q) * 100:g}"
 
 
+def id_list(id_col: str | Sequence[str] | None) -> list[str]:
+    """``id_col`` (one name, several, or None) as a list of column names."""
+    return [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
+
+
 def series_name(ids: list[str], key: tuple) -> str:
     """A queue's key for messages: ``queue='q1'`` (``"the series"`` without id columns)."""
     return ", ".join(f"{c}={v!r}" for c, v in zip(ids, key, strict=True)) if ids else "the series"
@@ -133,7 +138,11 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     interval grid (gaps of whole intervals are closed hours and become 0); ``target_col`` is finite and >= 0.
     """
     frame = _to_frame(history, time_col, target_col)
-    ids = [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
+    ids = id_list(id_col)
+    missing = [c for c in ids if c not in frame.columns]
+    if missing and ids != ["queue"] and not isinstance(history, pd.Series):
+        # the default id column may be absent (one queue); one the caller named must be there
+        raise DataFormatError(f"`id_col` names column(s) {missing} that history lacks; has {list(frame.columns)}")
     ids = [c for c in ids if c in frame.columns]
     for col in (time_col, target_col):
         if col not in frame.columns:

@@ -20,7 +20,14 @@ import pandas as pd
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.forecast._base import Forecaster
 from wfm.forecast._days import per_day
-from wfm.forecast._frame import check_quantiles, concat_queues, parse_horizon, prepare_history, series_name
+from wfm.forecast._frame import (
+    check_quantiles,
+    concat_queues,
+    id_list,
+    parse_horizon,
+    prepare_history,
+    series_name,
+)
 from wfm.forecast._threads import check_n_jobs, map_jobs
 from wfm.forecast.auto import make_model
 from wfm.forecast.holidays import HolidayInput, normalize_holidays
@@ -211,8 +218,13 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
         for name, frame in (("forecast_df", forecast_df), ("observed_today", observed_today)):
             if col not in frame.columns:
                 raise DataFormatError(f"`{name}` lacks column `{col}`; has {list(frame.columns)}")
-    ids = [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
-    ids = [c for c in ids if c in forecast_df.columns and c in observed_today.columns]
+    ids = [c for c in id_list(id_col) if c in forecast_df.columns]
+    lost = [c for c in ids if c not in observed_today.columns and forecast_df[c].nunique(dropna=False) > 1]
+    if lost:
+        # without the id, one queue's calls would rescale every queue's forecast
+        raise DataFormatError(f"`observed_today` lacks id column(s) {lost} that tell the queues of `forecast_df` "
+                              f"apart; has {list(observed_today.columns)}")
+    ids = [c for c in ids if c in observed_today.columns]
     obs_vol = pd.to_numeric(observed_today[target_col], errors="coerce")
     bad = obs_vol.isna() | (obs_vol < 0)
     if bad.any():

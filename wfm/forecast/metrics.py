@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import DataFormatError, InvalidParameterError
-from wfm.forecast._frame import quantile_name
+from wfm.forecast._frame import id_list, quantile_name
 
 __all__ = ["wape", "bias", "mase", "pinball", "coverage", "evaluate", "model_columns"]
 
@@ -31,7 +31,7 @@ _RESERVED = {"cutoff", "lead", "lead_day", "unique_id", "ds", "y"}
 def model_columns(df: pd.DataFrame, target_col: str = "volume", time_col: str = "ts",
                   id_col: str | Sequence[str] | None = "queue") -> list[str]:
     """Model columns of a cross-validation frame: numeric, not id/time/cutoff/actual, not quantiles."""
-    ids = [] if id_col is None else ([id_col] if isinstance(id_col, str) else list(id_col))
+    ids = id_list(id_col)
     skip = set(ids) | {time_col, target_col} | _RESERVED
     return [c for c in df.columns
             if c not in skip and not _QCOL.search(str(c)) and pd.api.types.is_numeric_dtype(df[c])]
