@@ -104,7 +104,6 @@ def _a_asa_core(a: np.ndarray, n: np.ndarray, ratio: np.ndarray, p_wait: np.ndar
     order = np.argsort(length)
     start = 0
     while start < order.size:
-        kmax = int(length[order[start]])
         stop = start
         budget = 4_000_000
         while stop < order.size and (stop - start + 1) * int(length[order[stop]]) <= budget:

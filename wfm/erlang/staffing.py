@@ -142,8 +142,8 @@ def _step_search(n: np.ndarray, floor_n: np.ndarray, a: np.ndarray, h: np.ndarra
                 if check == 0:
                     above = w[1, ok] > floor_n[hit]
                     if above.any():
-                        v = w[:, ok][:, above]
-                        below = feasible(v[0], v[1] - 1.0, v[0] * v[2] / v[1] - 1.0, v[3] / v[4], v)
+                        top = w[:, ok][:, above]
+                        below = feasible(top[0], top[1] - 1.0, top[0] * top[2] / top[1] - 1.0, top[3] / top[4], top)
                         redo[hit[above][below]] = True
                 w = w[:, ~ok]
             # One more agent for the rest: forward recurrence on R, and exp(-(n-a)k) by one factor.
