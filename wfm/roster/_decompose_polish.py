@@ -201,7 +201,7 @@ def polish(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s:
         g = int(rng.choice(worst)) if short.max() > 0 else int(rng.integers(len(fp.required)))
         d = int(np.searchsorted(fp.day_offset, g, side="right") - 1)
         window: set[int] | None
-        if it % 5:
+        if it % 8:
             lo = max(0, d - int(rng.integers(0, span)))
             window = set(range(lo, min(fp.n_days, lo + span)))
             # one contract group (its agents are interchangeable on these days), the larger ones more often

@@ -520,7 +520,7 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
         freedom = fp.available.sum(axis=1) * 100 + fp.allowed.sum(axis=1) + rng.random(n_a)
         order = np.argsort(freedom, kind="stable")
         for a in order:
-            budget = min(max(time_limit_s * 0.4 / n_a, 0.1), 0.3)
+            budget = min(max(time_limit_s * 0.5 / n_a, 0.06), 0.3)
             new, status = None, cp_model.UNKNOWN
             if days_on is not None:
                 new, status = _solve_agents(fp, shift, [int(a)], slots, open_mask, value_under, value_over,

@@ -233,7 +233,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - t0)
 
-    fp, cover, cols, groups, res = _stage1(problem, min(0.2 * time_limit_s, 12.0), workers, seed)
+    fp, cover, cols, groups, res = _stage1(problem, min(0.15 * time_limit_s, 9.0), workers, seed)
     seconds["stage1"] = time.perf_counter() - t0
 
     slots = np.zeros((len(fp.contracts), fp.n_days, fp.n_shifts), dtype=np.int64)
@@ -244,7 +244,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     # what no roster can beat: total agent-intervals short in the LP relaxation (valid, about a second)
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     reserve = min(0.12 * time_limit_s, 7.0)  # breaks and extraction
-    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.5 * (left() - reserve), 1.0),
+    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.35 * (left() - reserve), 1.0),
                        workers=workers, seed=seed, search=False)
     seconds["stage2"] = time.perf_counter() - t1
     shift = st2.shift
