@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wfm.exceptions import NoSolutionError
 from wfm.roster._decompose_cover import CapacityRow, CoverProblem, interval_cost, solve_cover
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster._decompose_stage1 import Stage1Columns
@@ -52,9 +53,12 @@ def place_breaks(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns, shif
     fixed = CoverProblem(required=cover.required, cover=cover.cover, short_weights=cover.short_weights,
                          over_weight=cover.over_weight, lower=np.zeros(cover.n_columns, dtype=np.int64),
                          upper=upper, rows=rows, names=cover.names, unit=cover.unit)
-    if time_limit_s <= 0.05:
+    if time_limit_s < 0.5:
         return counts
-    res = solve_cover(fixed, time_limit_s=time_limit_s, workers=workers, seed=seed, hint=counts)
+    try:
+        res = solve_cover(fixed, time_limit_s=time_limit_s, workers=workers, seed=seed, hint=counts)
+    except NoSolutionError:  # out of time: the stage-1 placements, trimmed to the roster, are valid too
+        return counts
     return res.counts
 
 

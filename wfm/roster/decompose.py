@@ -243,7 +243,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     t1 = time.perf_counter()
     # what no roster can beat: total agent-intervals short in the LP relaxation (valid, about a second)
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
-    reserve = min(0.12 * time_limit_s, 7.0)  # breaks and extraction
+    reserve = min(max(0.12 * time_limit_s, 3.0), 7.0)  # breaks and extraction
     st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.35 * (left() - reserve), 1.0),
                        workers=workers, seed=seed, search=False)
     seconds["stage2"] = time.perf_counter() - t1
