@@ -43,6 +43,16 @@ def test_bad_volumes(small: pd.DataFrame, value: float, word: str) -> None:
     assert "row 3" in str(info.value) and "row 8" in str(info.value)
 
 
+def test_freq_finer_than_the_data_is_an_error_not_zeros(small: pd.DataFrame) -> None:
+    # hourly rows with freq="30min" would read every half hour in between as closed
+    with pytest.raises(DataFormatError, match=r"`freq`.*'30min'.*finest spacing is 0 days 01:00:00"):
+        forecast(small, 24, model="seasonal_naive", freq="30min")
+    assert len(forecast(small, 24, model="seasonal_naive", freq="1h")) == 24
+    # closed hours left out are fine: the open hours are still one interval apart
+    open_only = small[small["volume"] > 0]
+    assert forecast(open_only, 24, model="seasonal_naive", freq="1h")["volume"].min() == 0.0
+
+
 def test_horizon_zero_and_bad_duration(small: pd.DataFrame) -> None:
     with pytest.raises(InvalidParameterError, match="`horizon`"):
         forecast(small, 0)

@@ -183,6 +183,7 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     step = check_freq(freq) if freq is not None else None
     out: list[QueueSeries] = []
     common: pd.Timedelta | None = None
+    finest: pd.Timedelta | None = None  # smallest gap between rows over all queues
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         dif = g["_abs"].diff()
@@ -210,6 +211,9 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
             raise DataFormatError(f"column `{time_col}`: queues have different intervals ({qstep} vs "
                                   f"{common}); pass `freq` or forecast them separately")
         common = qstep
+        gaps = t.diff().iloc[1:]
+        if len(gaps):
+            finest = min(finest, gaps.min()) if finest is not None else gaps.min()
         grid = pd.date_range(t.iloc[0], t.iloc[-1], freq=qstep)
         y = pd.Series(g["_y"].to_numpy(), index=pd.DatetimeIndex(t.to_numpy()))
         observed = grid.isin(y.index)
@@ -223,6 +227,12 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
                 aht = None
         out.append(QueueSeries(key=key, volume=yv, aht=aht, observed=observed))
     assert common is not None
+    if step is not None and finest is not None and finest > step:
+        # Absent intervals read as closed: a `freq` finer than the data would zero every other interval.
+        raise DataFormatError(
+            f"`freq` is {freq!r} but no two rows of `{time_col}` are {step} apart (the finest spacing is "
+            f"{finest}): every interval in between would be read as closed (0 calls); pass the data's own "
+            f"interval as `freq`, or give the intervals without calls as rows with volume 0")
     return out, common, ids
 
 
