@@ -53,7 +53,8 @@ def _neighbourhood(rm: RosterModel, rng: random.Random, size: float) -> set[tupl
 
 
 def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective: int, *, deadline: float,
-            workers: int, seed: int, sub_time_s: float = 2.0) -> tuple[dict[tuple[int, int, int], int], int,
+            workers: int, seed: int, sub_time_s: float = 2.0,
+            patience_s: float | None = None) -> tuple[dict[tuple[int, int, int], int], int,
                                                                          LnsStats]:
     """Improve an incumbent roster until ``deadline`` (``time.perf_counter()`` value).
 
@@ -73,6 +74,9 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         Seeds the neighbourhood choice and the sub-solves.
     sub_time_s : float, default 2
         Time limit of one sub-solve, seconds.
+    patience_s : float, optional
+        Stop early after this many seconds without an improvement (the caller may then hand the time back
+        to a full search); default: run until the deadline.
 
     Returns
     -------
@@ -87,9 +91,10 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
     obj = rm.model.proto.objective
     obj_terms = list(zip(list(obj.vars), list(obj.coeffs), strict=True))
     offset = obj.offset
+    last_gain = time.perf_counter()
     while True:
         left = deadline - time.perf_counter()
-        if left < 0.2:
+        if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
             break
         stats.iterations += 1
         free = _neighbourhood(rm, rng, size)
@@ -112,6 +117,7 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
             values = {key: int(solver.value(sub.get_bool_var_from_proto_index(i))) for key, i in index.items()}
             stats.solution = list(solver.response_proto.solution)[: len(rm.model.proto.variables)]
             if new < objective:
+                last_gain = time.perf_counter()
                 stats.improvements += 1
                 stats.trace.append((time.perf_counter() - t0, new))
             objective = new

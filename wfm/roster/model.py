@@ -387,6 +387,7 @@ def solve_monolithic(problem: RosterProblem, *, time_limit_s: float = 60.0, work
     solver = parameters(time_limit_s=max(0.1, phase_a), workers=n_workers, seed=seed, log=log)
     _strong_lp(solver, rm, n_workers)
     cb = _FirstSolution()
+    cb.t0 = t0  # time to first roster counts from the call, model building and greedy start included
     status = solver.solve(rm.model, cb)
     if status == cp_model.UNKNOWN and deadline - time.perf_counter() > 0.5:
         # nothing found yet: keep searching with the whole remaining time rather than start the LNS
@@ -452,12 +453,26 @@ def _improve(rm: RosterModel, solver: cp_model.CpSolver, *, deadline: float, wor
     bound = solver.best_objective_bound
     values = {k: int(solver.value(x)) for k, x in rm.work.items()}
     incumbent = list(solver.response_proto.solution)
+    # LNS while it pays; when it stalls for a third of its time, the full search resumes from its roster
+    patience = max(5.0, (deadline - time.perf_counter()) / 3)
     values, objective, stats = improve(rm, values, round(solver.objective_value), deadline=deadline,
-                                       workers=workers, seed=seed)
+                                       workers=workers, seed=seed, patience_s=patience)
+    best = stats.solution or incumbent
+    left = deadline - time.perf_counter()
+    if left > 1.0:
+        rm.model.clear_hints()
+        for i, v in enumerate(best):
+            rm.model.add_hint(rm.model.get_int_var_from_proto_index(i), v)
+        again = parameters(time_limit_s=left, workers=workers, seed=seed + 1, log=False)
+        _strong_lp(again, rm, workers)
+        if again.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE) and \
+                round(again.objective_value) <= objective:
+            best = list(again.response_proto.solution)
+            bound = max(bound, again.best_objective_bound)
     # every variable is fixed at its value in the best roster, so this solve only reads it back
     final = rm.model.clone()
     final.clear_hints()
-    for i, v in enumerate(stats.solution or incumbent):
+    for i, v in enumerate(best):
         final.add(final.get_int_var_from_proto_index(i) == v)
     fixer = cp_model.CpSolver()
     fixer.parameters.num_workers = 1
