@@ -145,3 +145,14 @@ def test_svd_intraday_update_follows_the_morning() -> None:
     assert (hot["volume_q10"] <= hot["volume"]).all() and (hot["volume"] <= hot["volume_q90"]).all()
     with pytest.raises(InvalidParameterError, match="`observed`"):
         model.update_intraday(np.ones(48))
+
+
+def test_cross_validation_keeps_the_time_zone_and_skips_the_missing_hour() -> None:
+    df = generate_intervals("2024-02-26", days=35, freq="1h", seed=16, aht=None)
+    df["ts"] = pd.date_range("2024-02-26", periods=len(df), freq="1h", tz="Europe/Berlin")
+    cv = cross_validation(df, "7D", n_windows=1, models=["week_mean"])  # the window holds 2024-03-31
+    assert str(cv["ts"].dt.tz) == "Europe/Berlin" and str(cv["cutoff"].dt.tz) == "Europe/Berlin"
+    assert len(cv) == 7 * 24 - 1 and cv["ts"].is_unique and (cv["ts"] > cv["cutoff"]).all()
+    joined = cv.merge(df, on=["queue", "ts"], suffixes=("", "_input"))
+    assert len(joined) == len(cv) and (joined["volume"] == joined["volume_input"]).all()
+    assert list(wape(cv).index) == ["WeekMean"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -234,6 +235,16 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
             f"{finest}): every interval in between would be read as closed (0 calls); pass the data's own "
             f"interval as `freq`, or give the intervals without calls as rows with volume 0")
     return out, common, ids
+
+
+def time_zone(history: pd.DataFrame | pd.Series, time_col: str) -> Any:
+    """The time zone of the history's timestamps (None when naive): results go back to it."""
+    if isinstance(history, pd.Series):
+        return getattr(history.index, "tz", None)
+    if isinstance(history, pd.DataFrame) and time_col in history.columns:
+        col = history[time_col]
+        return col.dt.tz if pd.api.types.is_datetime64_any_dtype(col) else None
+    return None
 
 
 def concat_queues(queues: Sequence[QueueSeries], ids: list[str], parts: Sequence[pd.DataFrame],

@@ -27,6 +27,7 @@ from wfm.forecast._frame import (
     parse_horizon,
     prepare_history,
     series_name,
+    time_zone,
 )
 from wfm.forecast._threads import check_n_jobs, map_jobs
 from wfm.forecast.auto import make_model
@@ -136,7 +137,7 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
     qlevels = check_quantiles(quantiles)
     spec = make_model(model)
     hol = normalize_holidays(holidays)
-    tz = _time_zone(history, time_col)
+    tz = time_zone(history, time_col)
     queues, step, ids = prepare_history(history, freq=freq, id_col=id_col, time_col=time_col,
                                         target_col=target_col, aht_col=aht_col)
     h = parse_horizon(horizon, step)
@@ -172,15 +173,6 @@ def _localize(out: pd.DataFrame, time_col: str, tz: Any, *, block: int) -> pd.Da
     res = pd.concat(parts, ignore_index=True)
     res = res[res[time_col].notna()].sort_values(["_q", time_col], kind="stable")
     return res.drop(columns="_q").reset_index(drop=True)
-
-
-def _time_zone(history: Any, time_col: str) -> Any:
-    if isinstance(history, pd.Series):
-        return getattr(history.index, "tz", None)
-    if isinstance(history, pd.DataFrame) and time_col in history.columns:
-        col = history[time_col]
-        return col.dt.tz if pd.api.types.is_datetime64_any_dtype(col) else None
-    return None
 
 
 def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame, *, level_cv: float = 0.15,

@@ -17,6 +17,7 @@ from wfm.forecast._frame import (
     prepare_history,
     quantile_name,
     series_name,
+    time_zone,
 )
 from wfm.forecast._threads import check_n_jobs, map_jobs
 from wfm.forecast.auto import make_model
@@ -111,5 +112,13 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
                 f"{hh} with step {ss} need at least {need}")
         jobs.append((qs.volume, specs, hh, int(n_windows), ss, hol, qlevels, target_col))
     out = concat_queues(queues, ids, map_jobs(_cv_one, jobs, workers), time_col)
+    tz = time_zone(history, time_col)
+    if tz is not None:
+        # Back on the input's time line. The repeated autumn hour is one row (its actuals were merged in the
+        # history); a skipped spring hour never happened, so its row (0 actual calls) is dropped, not scored.
+        standard = np.zeros(len(out), dtype=bool)
+        out[time_col] = out[time_col].dt.tz_localize(tz, ambiguous=standard, nonexistent="NaT")
+        out["cutoff"] = out["cutoff"].dt.tz_localize(tz, ambiguous=standard, nonexistent="shift_backward")
+        out = out[out[time_col].notna()].reset_index(drop=True)
     out.attrs["models"] = aliases
     return out
