@@ -97,7 +97,7 @@ def test_fractional_requirements_use_hundredths() -> None:
 @pytest.fixture(scope="module")
 def small():
     problem = call_centre_instance(16, weeks=1, seed=1, source="synthetic")
-    return problem, solve_decomposed(problem, time_limit_s=6, workers=1, seed=0)
+    return problem, solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
 
 
 def test_roster_passes_the_checker_and_prices_like_it(small) -> None:
@@ -123,7 +123,7 @@ def test_stage1_bound_is_below_what_the_roster_achieves(small) -> None:
 
 def test_same_seed_same_roster(small) -> None:
     problem, sol = small
-    again = solve_decomposed(problem, time_limit_s=6, workers=1, seed=0)
+    again = solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
     assert [a.model_dump() for a in again.assignments] == [a.model_dump() for a in sol.assignments]
     assert again.objective == sol.objective
 
@@ -185,3 +185,13 @@ def test_bad_arguments() -> None:
                                                           for r in problem.requirements]})
     with pytest.raises(InvalidParameterError, match="skill"):
         solve_decomposed(skilled, time_limit_s=5)
+
+
+def test_daylight_saving_week_passes_the_checker() -> None:
+    import datetime as dt
+
+    problem = call_centre_instance(12, weeks=1, seed=0, source="synthetic", start=dt.date(2026, 3, 23))
+    sol = solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)
+    report = check(problem, sol)
+    assert report.ok, str(report)
+    assert sol.objective == pytest.approx(report.objective)

@@ -114,3 +114,14 @@ def test_bad_parameters(kwargs: dict) -> None:
     args = {"n_agents": 10, "weeks": 1, "source": "synthetic"} | kwargs
     with pytest.raises(InvalidParameterError):
         call_centre_instance(**args)
+
+
+def test_daylight_saving_week() -> None:
+    # Israel moves the clocks forward on Friday 2026-03-27: that day has 46 half-hour intervals
+    p = call_centre_instance(12, weeks=1, seed=0, source="synthetic", start=dt.date(2026, 3, 23))
+    assert p.horizon.intervals_in_day(4) == 46
+    per_day = {d: max(r.interval for r in p.requirements if r.day == d) for d in range(7)}
+    assert per_day[4] == 45 and per_day[3] == 47
+    # the site still opens at 07:00 wall-clock time: 14 intervals before it on a normal day, 12 on that day
+    assert min(r.interval for r in p.requirements if r.day == 3) == 14
+    assert min(r.interval for r in p.requirements if r.day == 4) == 12

@@ -180,10 +180,12 @@ def _solve_neighbourhood(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, ag
 
 
 def polish(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s: float, workers: int | None,
-           seed: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Improve ``shift`` (and break variants ``var``) on the true objective until the time limit.
+           seed: int, max_iterations: int = 1000) -> tuple[np.ndarray, np.ndarray, int]:
+    """Improve ``shift`` (and break variants ``var``) on the true objective.
 
-    Returns the roster, its variants and the number of neighbourhoods solved.
+    Stops after ``max_iterations`` neighbourhoods or at the time limit (seconds), whichever comes first;
+    with one worker each neighbourhood has a deterministic-time budget, so the iteration cap makes the
+    search reproducible. Returns the roster, its variants and the number of neighbourhoods solved.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
@@ -193,7 +195,6 @@ def polish(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s:
     cost = roster_cost(fp, shift, var)
     span, k = 2, 2
     it = 0
-    max_iterations = max(10, int(3 * time_limit_s))
     while time.perf_counter() < deadline - 0.3 and it < max_iterations:
         it += 1
         short = np.maximum(fp.required - coverage(fp, shift, var), 0.0)
@@ -214,9 +215,9 @@ def polish(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s:
             agents = sorted(int(a) for a in rng.choice(pool, size=min(k, len(pool)), replace=False))
         if not agents:
             continue
-        limit = min(_SUB_LIMIT, deadline - time.perf_counter() - 0.2)
-        if limit <= 0.1:
+        if deadline - time.perf_counter() < 0.3:
             break
+        limit = _SUB_LIMIT if workers == 1 else min(_SUB_LIMIT, deadline - time.perf_counter() - 0.2)
         got = _solve_neighbourhood(fp, shift, var, agents, window, time_limit_s=limit, workers=workers,
                                    seed=seed + it, unit=unit)
         if got is not None:

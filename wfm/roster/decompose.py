@@ -244,7 +244,8 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     # what no roster can beat: total agent-intervals short in the LP relaxation (valid, about a second)
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     reserve = min(max(0.12 * time_limit_s, 3.0), 7.0)  # breaks and extraction
-    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.35 * (left() - reserve), 1.0),
+    # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
+    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.3 * time_limit_s, 1.0),
                        workers=workers, seed=seed, search=False)
     seconds["stage2"] = time.perf_counter() - t1
     shift = st2.shift
@@ -260,12 +261,13 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
             per_ds[key][v] += res.counts[c]
         var = assign_variants(fp, shift, per_ds)
         shift, var, n_polish = polish(fp, shift, var, time_limit_s=max(left() - reserve, 0.5), workers=workers,
-                                      seed=seed)
+                                      seed=seed, max_iterations=max(4, int(time_limit_s)))
         seconds["stage3"] = time.perf_counter() - t3
 
     t2 = time.perf_counter()
     counts = place_breaks(fp, cover, cols, shift, res.counts,
-                          time_limit_s=max(min(left() - 2.5, 4.0), 0.0), workers=workers, seed=seed)
+                          time_limit_s=min(0.05 * time_limit_s, 3.0) if left() > 2.5 else 0.0, workers=workers,
+                          seed=seed)
     coverage = cover.coverage(counts)
     assignments = build_assignments(fp, cols, shift, counts)
     pens = penalties(fp, shift, coverage)

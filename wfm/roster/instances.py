@@ -209,17 +209,16 @@ def _erlang_agents(volume: np.ndarray, aht: float, *, service_level: float, answ
 
 def _requirements_frame(volume: np.ndarray, aht: float, start: dt.date, *, service_level: float,
                         answer_seconds: float) -> np.ndarray:
-    """Agents per (day, 30-minute interval) through :func:`wfm.erlang.requirements` on a ``ts`` frame."""
+    """Agents per interval through :func:`wfm.erlang.requirements` on a ``queue, ts, volume, aht`` frame."""
     import pandas as pd
 
     from wfm.erlang import requirements
 
-    days = volume.shape[0]
-    ts = pd.date_range(pd.Timestamp(start), periods=days * 48, freq="30min")
-    frame = pd.DataFrame({"queue": "bank", "ts": ts, "volume": volume.ravel(), "aht": float(aht)})
+    ts = pd.date_range(pd.Timestamp(start), periods=len(volume), freq="30min")
+    frame = pd.DataFrame({"queue": "bank", "ts": ts, "volume": np.asarray(volume, dtype=float), "aht": float(aht)})
     out = requirements(frame, service_level=service_level, answer_seconds=answer_seconds,
                        interval_seconds=1800)
-    return out["agents"].to_numpy(dtype=np.int64).reshape(days, 48)
+    return out["agents"].to_numpy(dtype=np.int64)
 
 
 def call_centre_instance(n_agents: int = 30, weeks: int = 4, seed: int = 0,
@@ -270,9 +269,23 @@ def call_centre_instance(n_agents: int = 30, weeks: int = 4, seed: int = 0,
     horizon = Horizon(start=start, days=days, interval_minutes=30, timezone="Asia/Jerusalem")
 
     # -- forecast: the weekday profile with seeded day-to-day noise; closed before 07:00 ------------------
+    # interval t of day d starts t * 30 elapsed minutes after local midnight, so a daylight-saving day has
+    # 46 or 50 intervals; each takes the profile of the wall-clock half hour it starts in
     wd = np.array([(start + dt.timedelta(days=d)).weekday() for d in range(days)])
-    volume = profile[wd] * rng.lognormal(0.0, 0.04, size=(days, 1)) * rng.lognormal(0.0, 0.06, (days, 48))
-    volume[:, : 2 * OPEN_HOUR] = 0.0
+    day_noise = rng.lognormal(0.0, 0.04, size=days)
+    cell_noise = rng.lognormal(0.0, 0.06, size=(days, 50))
+    cells: list[tuple[int, int]] = []
+    vols: list[float] = []
+    for d in range(days):
+        midnight = horizon.local_midnight(d).astimezone(dt.UTC)
+        for t in range(horizon.intervals_in_day(d)):
+            local = (midnight + dt.timedelta(minutes=30 * t)).astimezone(horizon.tz)
+            slot = local.hour * 2 + local.minute // 30
+            if slot < 2 * OPEN_HOUR:
+                continue
+            cells.append((d, t))
+            vols.append(float(profile[wd[d], slot] * day_noise[d] * cell_noise[d, t]))
+    volume = np.array(vols)
 
     # -- workforce ------------------------------------------------------------------------------------
     shifts = call_centre_shifts()
@@ -302,9 +315,9 @@ def call_centre_instance(n_agents: int = 30, weeks: int = 4, seed: int = 0,
     scale = hi
     agents_req = _requirements_frame(volume * scale, aht, start, service_level=service_level,
                                      answer_seconds=answer_seconds)
-    requirements = [Requirement(day=d, interval=t, agents=float(agents_req[d, t]),
-                                volume=float(round(volume[d, t] * scale, 3)), aht_seconds=aht)
-                    for d in range(days) for t in range(48) if t >= 2 * OPEN_HOUR]
+    requirements = [Requirement(day=d, interval=t, agents=float(n), volume=float(round(v * scale, 3)),
+                                aht_seconds=aht)
+                    for (d, t), n, v in zip(cells, agents_req, volume, strict=True)]
 
     # -- agents: leave (a week for some, scattered days for others), locks, preferences ---------------
     dates = [start + dt.timedelta(days=d) for d in range(days)]
