@@ -86,13 +86,17 @@ def test_required_agents_is_smallest_meeting_every_target(calls: float, aht: flo
 
 @SETTINGS
 @given(calls=st.floats(0.01, 2000.0), aht=aht_st, target=st.one_of(st.none(), target_st), answer=answer_st,
-       patience=patience_st, max_ab=st.one_of(st.none(), st.floats(0.005, 0.5)))
+       patience=patience_st, max_ab=st.one_of(st.none(), st.floats(0.005, 0.5)),
+       occ=st.one_of(st.none(), st.floats(0.5, 1.0)), asa_t=st.one_of(st.none(), st.floats(1.0, 300.0)))
 def test_erlang_a_required_agents_is_smallest(calls: float, aht: float, target: float | None, answer: float,
-                                              patience: float, max_ab: float | None) -> None:
+                                              patience: float, max_ab: float | None, occ: float | None,
+                                              asa_t: float | None) -> None:
+    from wfm.erlang import asa
+
     if target is None and max_ab is None:
         max_ab = 0.05
     n = required_agents(calls, aht, service_level=target, answer_seconds=answer, patience_seconds=patience,
-                        max_abandon=max_ab)
+                        max_abandon=max_ab, max_occupancy=occ, asa_seconds=asa_t)
 
     def meets(k: int) -> bool:
         if k == 0:
@@ -102,6 +106,10 @@ def test_erlang_a_required_agents_is_smallest(calls: float, aht: float, target: 
             ok &= service_level(calls, aht, k, answer_seconds=answer, patience_seconds=patience) >= target
         if max_ab is not None:
             ok &= abandon_rate(calls, aht, k, patience_seconds=patience) <= max_ab
+        if occ is not None:
+            ok &= occupancy(calls, aht, k, patience_seconds=patience) <= occ
+        if asa_t is not None:
+            ok &= asa(calls, aht, k, patience_seconds=patience) <= asa_t
         return bool(ok)
 
     assert n >= 1
