@@ -7,6 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from wfm.erlang import requirements
 from wfm.forecast import forecast, generate_intervals
 
 
@@ -27,6 +28,10 @@ def test_forecast_invariants(freq: str, shape: str, closed: str, volume: float, 
     assert np.isfinite(out[cols]).all().all() and (out[cols] >= 0).all().all()
     assert (out["volume_q10"] <= out["volume"] + 1e-9).all() and (out["volume"] <= out["volume_q90"] + 1e-9).all()
     assert out["aht"].notna().all()
+    # the forecast feeds staffing as it is
+    req = requirements(out, interval_seconds=None if h > 1 else step.total_seconds())
+    assert (req["agents"] >= 0).all() and (req.loc[req["volume"] == 0, "agents"] == 0).all()
+    assert (req.loc[req["volume"] > 0, "agents"] >= 1).all()
 
 
 def test_all_zero_and_constant_queues() -> None:
