@@ -19,3 +19,14 @@ def test_erlang_staffing_example_runs(capsys: pytest.CaptureFixture[str]) -> Non
     # The over-staffing is real: Erlang C uses more agent-hours than Erlang A for the same target.
     line = next(ln for ln in out.splitlines() if ln.startswith("Erlang C staffs"))
     assert float(line.split()[3].rstrip("%")) > 0
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import wfm.erlang
+    import wfm.erlang.simulation
+
+    for module in (wfm.erlang, wfm.erlang.simulation):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
