@@ -11,17 +11,22 @@ from wfm.api.cli import main
 from wfm.erlang import required_agents
 
 
-def test_demo_prints_erlang_c_and_a_staffing(capsys, tmp_path):
-    out = tmp_path / "req.csv"
-    assert main(["demo", "--calls", "1200", "-o", str(out)]) == 0
+def test_demo_runs_forecast_staffing_and_roster_end_to_end(capsys, tmp_path):
+    args = ["demo", "--history-weeks", "5", "--agents", "24", "--time-limit", "3", "--workers", "1",
+            "--out-dir", str(tmp_path)]
+    assert main(args) == 0  # non-zero would mean the checker found a broken hard rule
     text = capsys.readouterr().out
-    assert "agents_erlang_c" in text and "Erlang A" in text
-    req = pd.read_csv(out)
+    for section in ("1. forecast", "2. requirements", "3. roster", "all hard rules hold"):
+        assert section in text
+    req = pd.read_csv(tmp_path / "requirements.csv")
     # the written requirements are exactly Erlang C's answer per interval
-    expected = required_agents(req["volume"].to_numpy(), 180.0, service_level=0.8, answer_seconds=20,
-                               interval_seconds=900)
+    expected = required_agents(req["volume"].to_numpy(), req["aht"].to_numpy(), service_level=0.8,
+                               answer_seconds=20, interval_seconds=1800)
     assert (req["agents"].to_numpy() == expected).all()
-    assert req.loc[req["volume"] == 0, "agents"].eq(0).all()
+    roster = pd.read_csv(tmp_path / "roster.csv")
+    assert len(roster) > 0 and roster.groupby(["agent", "date"]).size().max() == 1
+    cov = pd.read_csv(tmp_path / "coverage.csv")
+    assert (cov["shortfall"] == (cov["required"] - cov["scheduled"]).clip(lower=0)).all()
 
 
 def test_staff_reads_a_csv_and_writes_requirements(tmp_path):

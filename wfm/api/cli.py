@@ -1,6 +1,6 @@
 """Command line for schedulers and the nightly batch.
 
-    wfm demo                                   # Erlang staffing of a built-in M-shaped day
+    wfm demo                                   # forecast → staff → roster a synthetic M-shaped week
     wfm staff intervals.csv -o req.csv         # agents per interval (Erlang C, or Erlang A with --patience)
     wfm forecast history.csv --horizon 14D -o forecast.csv
     wfm roster problems/*.json --out-dir rosters/ --time-limit 60
@@ -17,7 +17,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from wfm._io import atomic_write_json, atomic_write_text
@@ -58,35 +57,76 @@ def _write_frame(frame: pd.DataFrame, path: Path | None) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """History → forecast → Erlang requirements → CP-SAT roster → coverage, on seeded synthetic M-shaped data."""
+    import datetime as dt
+
     from wfm.erlang import requirements
-    from wfm.forecast import m_curve
+    from wfm.forecast import forecast, generate_intervals
+    from wfm.roster import Agent, Horizon, RosterProblem, check, solve
+    from wfm.roster.frames import requirements_from_frame
+    from wfm.roster.instances import call_centre_contracts, call_centre_shifts
 
-    profile = m_curve(args.freq, shape="m", open_time="07:00", close_time="22:00", daily_volume=args.calls)
-    day = pd.Timestamp("2024-01-08")
-    frame = pd.DataFrame({"ts": day + profile.index, "volume": np.round(profile.to_numpy(), 1), "aht": args.aht})
-    targets = _targets(args)
-    erlang_c = requirements(frame, **{**targets, "patience_seconds": None, "max_abandon": None})
-    erlang_a = requirements(frame, **{**targets, "patience_seconds": args.demo_patience})
-
-    hourly = pd.DataFrame({
-        "calls": frame["volume"].to_numpy(),
-        "agents_erlang_c": erlang_c["agents"].to_numpy(),
-        "sl_erlang_c": erlang_c["service_level"].to_numpy(),
-        "agents_erlang_a": erlang_a["agents"].to_numpy(),
-        "abandon_erlang_a": erlang_a["abandon_rate"].to_numpy(),
-    }, index=frame["ts"].dt.strftime("%H:%M"))
     step_h = pd.Timedelta(args.freq).total_seconds() / 3600.0
-    print(f"wfm demo — one M-shaped day: {args.calls:.0f} calls, AHT {args.aht:.0f} s, "
-          f"target {args.service_level:.0%} answered in {args.answer_seconds:.0f} s, {args.freq} intervals\n")
-    shown = hourly[hourly["calls"] > 0].iloc[:: max(1, int(round(1 / step_h)))]
-    print(shown.to_string(float_format=lambda x: f"{x:.3f}" if x < 1 else f"{x:.1f}"))
+    start = pd.Timestamp("2026-03-02")  # a Monday
+    history = generate_intervals(start - pd.Timedelta(weeks=args.history_weeks), days=7 * args.history_weeks,
+                                 freq=args.freq, daily_volume=args.calls, aht=args.aht, seed=args.seed)
+    print(f"wfm demo — {args.history_weeks} weeks of synthetic M-shaped history ({args.calls:.0f} calls a "
+          f"weekday, AHT {args.aht:.0f} s, {args.freq} intervals, seed {args.seed})\n")
+
+    fc = forecast(history, "7D", model="auto", seed=args.seed)
+    daily = fc.groupby(fc["ts"].dt.date)[["volume", "volume_q10", "volume_q90"]].sum()
+    print("1. forecast, next week (calls per day, 80% interval):")
+    print(daily.round(0).to_string(), "\n")
+
+    targets = _targets(args)
+    erlang_c = requirements(fc, **{**targets, "patience_seconds": None, "max_abandon": None})
+    erlang_a = requirements(fc, **{**targets, "patience_seconds": args.demo_patience})
     hours_c = erlang_c["agents"].sum() * step_h
     hours_a = erlang_a["agents"].sum() * step_h
-    print(f"\nagent-hours on the phones: Erlang C {hours_c:.1f}; Erlang A (patience {args.demo_patience:.0f} s) "
-          f"{hours_a:.1f} ({(hours_c - hours_a) / hours_c:.1%} fewer); peak {erlang_c['agents'].max()} agents")
-    if args.out is not None:
-        _write_frame(erlang_c, args.out)
-    return 0
+    monday = erlang_c["ts"].dt.date == start.date()
+    hourly = pd.DataFrame({
+        "calls": erlang_c["volume"].to_numpy(), "agents_erlang_c": erlang_c["agents"].to_numpy(),
+        "sl_erlang_c": erlang_c["service_level"].to_numpy(), "agents_erlang_a": erlang_a["agents"].to_numpy(),
+        "abandon_erlang_a": erlang_a["abandon_rate"].to_numpy(),
+    }, index=erlang_c["ts"].dt.strftime("%H:%M"))[monday.to_numpy()]
+    hourly = hourly[hourly["calls"] > 0].iloc[:: max(1, int(round(1 / step_h)))]
+    print(f"2. requirements, Monday (target {args.service_level:.0%} answered in {args.answer_seconds:.0f} s), "
+          "hourly:")
+    print(hourly.to_string(float_format=lambda x: f"{x:.3f}" if x < 1 else f"{x:.1f}"))
+    print(f"   agent-hours in the week: Erlang C {hours_c:.0f}; Erlang A (patience {args.demo_patience:.0f} s) "
+          f"{hours_a:.0f} ({(hours_c - hours_a) / hours_c:.1%} fewer)\n")
+
+    horizon = Horizon(start=start.date(), days=7, interval_minutes=int(step_h * 60), timezone="UTC")
+    shifts = call_centre_shifts()
+    agents = [Agent(id=f"A{i + 1:02d}", contract="PT" if i % 4 == 3 else "FT", skills=["default"],
+                    hire_date=dt.date(2020, 1, 1) + dt.timedelta(days=37 * i)) for i in range(args.agents)]
+    problem = RosterProblem(name="demo", horizon=horizon, shifts=shifts, contracts=call_centre_contracts(shifts),
+                            agents=agents, requirements=requirements_from_frame(erlang_c, horizon),
+                            answer_seconds=args.answer_seconds)
+    solution = solve(problem, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    report = check(problem, solution)
+    cov = solution.coverage_frame(problem)
+    cov["date"] = cov["ts"].dt.date
+    open_ = cov[cov["required"] > 0]
+    by_day = open_.groupby("date").agg(required=("required", "sum"), scheduled=("scheduled", "sum"),
+                                       shortfall=("shortfall", "sum"), over=("over", "sum"),
+                                       mean_sl=("service_level", "mean"), min_sl=("service_level", "min"))
+    shifts_per_day = solution.to_frame().groupby("date").size()
+    by_day.insert(0, "shifts", shifts_per_day.reindex(by_day.index).fillna(0).astype(int).to_numpy())
+    print(f"3. roster: {args.agents} agents, {len(shifts)} shift templates (early, late, long, part-time, split), "
+          f"CP-SAT {solution.status} in {solution.solve_time_s:.1f} s, checker: "
+          f"{'all hard rules hold' if report.ok else report}")
+    print("   agent-intervals per day (open hours) and projected service level:")
+    print(by_day.to_string(float_format=lambda x: f"{x:.2f}"))
+    if args.out_dir is not None:
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(args.out_dir / "forecast.csv", fc.to_csv(index=False))
+        atomic_write_text(args.out_dir / "requirements.csv", erlang_c.to_csv(index=False))
+        atomic_write_text(args.out_dir / "problem.json", problem.model_dump_json(indent=2))
+        atomic_write_text(args.out_dir / "roster.csv", solution.to_frame().to_csv(index=False))
+        atomic_write_text(args.out_dir / "coverage.csv", cov.to_csv(index=False))
+        print(f"\nwrote forecast, requirements, problem, roster and coverage to {args.out_dir}")
+    return 0 if report.ok else 1
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
@@ -151,13 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("demo", help="staff a built-in M-shaped day with Erlang C and Erlang A")
-    p.add_argument("--calls", type=float, default=2400.0, help="calls offered in the day")
+    p = sub.add_parser("demo", help="forecast, staff and roster a week of a synthetic M-shaped centre")
+    p.add_argument("--calls", type=float, default=2000.0, help="calls offered on a weekday")
     p.add_argument("--aht", type=float, default=180.0, help="average handle time (seconds)")
-    p.add_argument("--freq", default="15min", help="interval length, e.g. 15min or 30min")
+    p.add_argument("--freq", default="30min", help="interval length, 15min or 30min")
+    p.add_argument("--history-weeks", type=int, default=8, help="weeks of synthetic history to forecast from")
+    p.add_argument("--agents", type=int, default=30, help="agents to roster")
+    p.add_argument("--time-limit", type=float, default=10.0, help="CP-SAT time limit (seconds)")
+    p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--demo-patience", type=float, default=120.0, metavar="SECONDS",
                    help="mean patience used for the Erlang A comparison (seconds)")
-    p.add_argument("-o", "--out", type=Path, default=None, help="write the Erlang C requirements as CSV")
+    p.add_argument("--out-dir", type=Path, default=None, help="write every stage's output here")
     _add_staffing_targets(p)
     p.set_defaults(func=cmd_demo)
 
