@@ -36,6 +36,18 @@ def test_closed_nights_and_weekends(closed: str) -> None:
     assert _wape(out, test) < 0.2
 
 
+@pytest.mark.parametrize("model", ["auto", "svd", "mstl", "topdown", "week_mean"])
+def test_hours_that_never_had_a_call_are_forecast_exactly_zero(model: str) -> None:
+    # a trickle at closed hours would make staffing put an agent on the phones all night
+    df = generate_intervals(days=42, freq="30min", weekly=CLOSED_WEEKEND, daily_volume=1500.0, seed=2)
+    out = forecast(df, "7D", model=model)
+    hour = out["ts"].dt.hour
+    never = (hour < 7) | (hour >= 22) | (out["ts"].dt.day_of_week >= 5)
+    assert (out.loc[never, ["volume", "volume_q10", "volume_q90"]] == 0).all().all()
+    assert (requirements(out, aht=180.0).loc[never, "agents"] == 0).all()
+    assert out.loc[~never, "volume"].min() > 0
+
+
 def test_single_peak_days() -> None:
     df = generate_intervals(days=42, freq="30min", shape="single", open_time="08:00", close_time="18:00",
                             seed=5, aht=None)

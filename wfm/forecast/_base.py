@@ -124,6 +124,27 @@ def rolling_origin(model: Forecaster, y: pd.Series, holidays: dict, *, horizon: 
     return out
 
 
+CLOSED_WEEKS = 8
+
+
+def _closed_slots(y: pd.Series, step: pd.Timedelta) -> np.ndarray | None:
+    """(weekday, slot of day) cells with no call in any of the last ``CLOSED_WEEKS`` weeks (seen twice or more).
+
+    Those are closed hours; every model forecasts exactly 0 there. ``None`` when the grid does not divide
+    a day.
+    """
+    p = per_day(step)
+    if p * step != pd.Timedelta("1D"):
+        return None
+    recent = y[y.index > y.index[-1] - pd.Timedelta(weeks=CLOSED_WEEKS)]
+    idx = recent.index
+    slot = ((idx - idx.normalize()) // step).to_numpy()
+    cell = idx.dayofweek.to_numpy() * p + np.clip(slot, 0, p - 1)
+    seen = np.bincount(cell, minlength=7 * p)
+    calls = np.bincount(cell, weights=recent.to_numpy(dtype=float), minlength=7 * p)
+    return ((seen >= 2) & (calls == 0)).reshape(7, p)
+
+
 class Forecaster:
     """Base class: stores parameters, checks history, calibrates intervals, builds the prediction frame.
 
@@ -198,6 +219,7 @@ class Forecaster:
         self.step_ = step
         self.last_ts_ = y.index[-1]
         self.holidays_ = normalize_holidays(holidays)
+        self.closed_ = _closed_slots(y, step)
         with single_blas_thread():
             self._fit(y)
             self.dispersion_ = self._calibrate(y)
@@ -252,6 +274,12 @@ class Forecaster:
             raise InvalidParameterError(f"`horizon` must be an integer >= 1 intervals; got {horizon!r}")
         mu = np.clip(np.asarray(self._predict_mean(int(horizon)), dtype=float), 0.0, None)
         ts = pd.date_range(self.last_ts_ + self.step_, periods=int(horizon), freq=self.step_)
+        closed = getattr(self, "closed_", None)
+        if closed is not None:
+            # smoothing models (SVD, MSTL) leak a trickle into hours that never had a call; staffing would
+            # then put an agent on the phones all night
+            slot = ((ts - ts.normalize()) // self.step_).to_numpy()
+            mu = np.where(closed[ts.dayofweek.to_numpy(), slot], 0.0, mu)
         out = pd.DataFrame({"ts": ts, target_col: mu})
         alpha = self.dispersion_ + np.asarray(self._extra_dispersion(int(horizon)), dtype=float)
         for q in sorted(set(float(x) for x in (quantiles or ()))):
