@@ -6,7 +6,6 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from rosterkit import roster, solve_checked
 
 from wfm.roster import (
     Agent,
@@ -20,6 +19,8 @@ from wfm.roster import (
     ShiftTemplate,
 )
 from wfm.roster.checker import check
+
+from .rosterkit import roster, solve_checked
 
 PARIS_DST = dt.date(2026, 3, 29)  # clocks go forward: a 23-hour day
 
@@ -101,9 +102,9 @@ def test_skill_requirement_needs_skilled_agent() -> None:
 
 
 def test_greedy_first_roster_is_feasible_and_covers() -> None:
-    from rosterkit import roster
-
     from wfm.roster.greedy import greedy_roster
+
+    from .rosterkit import roster
 
     shifts = [ShiftTemplate(id="E", start=dt.time(7), length_minutes=480),
               ShiftTemplate(id="L", start=dt.time(13), length_minutes=480)]

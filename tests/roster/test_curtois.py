@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from rosterkit import solve_checked
 
 from wfm.exceptions import InvalidParameterError
 from wfm.roster.checker import check
 from wfm.roster.curtois import load_curtois, read_curtois, score_curtois
+
+from .rosterkit import solve_checked
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois"
 pytestmark = pytest.mark.skipif(not (DATA / "Instance1.txt").exists(), reason="shared Curtois data not found")
@@ -47,7 +48,7 @@ def test_instance1_reaches_the_optimum_and_scores_agree() -> None:
 
 
 def test_scorer_counts_requests_and_cover() -> None:
-    from rosterkit import roster
+    from .rosterkit import roster
 
     p = load_curtois(DATA / "Instance1.txt")
     empty = roster(p, [])

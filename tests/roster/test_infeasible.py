@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosterkit import MONDAY, tiny
 
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
 from wfm.roster import Contract, LockedAssignment
 from wfm.roster.model import solve
+
+from .rosterkit import MONDAY, tiny
 
 
 def test_leave_and_minimum_minutes_clash() -> None:

@@ -63,7 +63,7 @@ def test_problem_round_trips_json() -> None:
 
 
 def test_solution_round_trips_json() -> None:
-    from rosterkit import roster, tiny
+    from .rosterkit import roster, tiny
 
     p = tiny(agents=2)
     s = roster(p, [("a0", 0, "D"), ("a1", 3, "D")])

@@ -7,7 +7,6 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rosterkit import MONDAY, solve_checked
 
 from wfm.exceptions import InfeasibleError
 from wfm.roster import (
@@ -27,6 +26,8 @@ from wfm.roster import (
     ShiftTemplate,
 )
 from wfm.roster.model import solve
+
+from .rosterkit import MONDAY, solve_checked
 
 SHIFTS = [ShiftTemplate(id="E", start=dt.time(6), length_minutes=480, tags=["early"]),
           ShiftTemplate(id="L", start=dt.time(14), length_minutes=480, tags=["late"]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosterkit import MONDAY, roster, solve_checked, tiny, worked
 
 from wfm.roster import (
     Break,
@@ -18,6 +17,8 @@ from wfm.roster import (
     ShiftTemplate,
 )
 from wfm.roster.checker import check
+
+from .rosterkit import MONDAY, roster, solve_checked, tiny, worked
 
 D = [ShiftTemplate(id="D", start=dt.time(9), length_minutes=480)]
 EL = [ShiftTemplate(id="E", start=dt.time(6), length_minutes=480, tags=["early"]),
