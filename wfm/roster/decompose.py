@@ -261,7 +261,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
             per_ds[key][v] += res.counts[c]
         var = assign_variants(fp, shift, per_ds)
         shift, var, n_polish = polish(fp, shift, var, time_limit_s=max(left() - reserve, 0.5), workers=workers,
-                                      seed=seed, max_iterations=max(4, int(time_limit_s)))
+                                      seed=seed, max_iterations=max(4, int(1.5 * time_limit_s)))
         seconds["stage3"] = time.perf_counter() - t3
 
     t2 = time.perf_counter()
