@@ -62,8 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from wfm.erlang import requirements
     from wfm.forecast import forecast, generate_intervals
-    from wfm.roster import Agent, Horizon, RosterProblem, check, solve
-    from wfm.roster.frames import requirements_from_frame
+    from wfm.roster import Agent, Horizon, RosterProblem, check, requirements_from_frame, solve
     from wfm.roster.instances import call_centre_contracts, call_centre_shifts
 
     step_h = pd.Timedelta(args.freq).total_seconds() / 3600.0

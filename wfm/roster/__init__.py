@@ -6,6 +6,9 @@ solver-independent checker (the executable specification); ``load_curtois`` read
 
 from wfm.roster.checker import CheckReport, Violation, check
 from wfm.roster.curtois import load_curtois, score_curtois
+from wfm.roster.decompose import cover_lower_bound, solve_decomposed
+from wfm.roster.frames import requirements_from_frame
+from wfm.roster.instances import call_centre_instance
 from wfm.roster.model import solve
 from wfm.roster.models import (
     Agent,
@@ -29,6 +32,10 @@ from wfm.roster.models import (
 )
 
 __all__ = [
+    "call_centre_instance",
+    "cover_lower_bound",
+    "requirements_from_frame",
+    "solve_decomposed",
     "solve",
     "check",
     "CheckReport",
