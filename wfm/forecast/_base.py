@@ -139,7 +139,7 @@ def _closed_slots(y: pd.Series, step: pd.Timedelta) -> np.ndarray | None:
     recent = y[y.index > y.index[-1] - pd.Timedelta(weeks=CLOSED_WEEKS)]
     idx = recent.index
     slot = ((idx - idx.normalize()) // step).to_numpy()
-    cell = idx.dayofweek.to_numpy() * p + np.clip(slot, 0, p - 1)
+    cell = idx.day_of_week.to_numpy() * p + np.clip(slot, 0, p - 1)
     seen = np.bincount(cell, minlength=7 * p)
     calls = np.bincount(cell, weights=recent.to_numpy(dtype=float), minlength=7 * p)
     return ((seen >= 2) & (calls == 0)).reshape(7, p)
@@ -279,7 +279,7 @@ class Forecaster:
             # smoothing models (SVD, MSTL) leak a trickle into hours that never had a call; staffing would
             # then put an agent on the phones all night
             slot = ((ts - ts.normalize()) // self.step_).to_numpy()
-            mu = np.where(closed[ts.dayofweek.to_numpy(), slot], 0.0, mu)
+            mu = np.where(closed[ts.day_of_week.to_numpy(), slot], 0.0, mu)
         out = pd.DataFrame({"ts": ts, target_col: mu})
         alpha = self.dispersion_ + np.asarray(self._extra_dispersion(int(horizon)), dtype=float)
         for q in sorted(set(float(x) for x in (quantiles or ()))):

@@ -162,7 +162,7 @@ def weekly_profile(source: Literal["auto", "bank", "synthetic"] = "auto", *,
             arr = arr[~arr["imputed"].to_numpy()]
             cutoff = arr["ts"].max().normalize() - dt.timedelta(weeks=history_weeks) + dt.timedelta(days=1)
             recent = arr[arr["ts"] >= cutoff]
-            wd = recent["ts"].dt.weekday.to_numpy()
+            wd = recent["ts"].dt.day_of_week.to_numpy()
             slot = (recent["ts"].dt.hour * 2 + recent["ts"].dt.minute // 30).to_numpy()
             vol = recent["volume"].to_numpy(dtype=float)
             profile = np.zeros((7, 48))
