@@ -47,6 +47,7 @@ from wfm.roster._decompose_cover import (
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
 from wfm.roster._decompose_polish import assign_variants, polish
+from wfm.roster._decompose_replan import replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
@@ -118,6 +119,12 @@ def _stage1(problem: RosterProblem, time_limit_s: float, workers: int | None,
     fp = flatten(problem)
     w = problem.weights
     cover, cols, groups = build_stage1(fp, short_weights=tuple(w.shortfall), over_weight=w.overstaffing)
+    res = _solve_cover_box(cover, time_limit_s, workers, seed)
+    return fp, cover, cols, groups, res
+
+
+def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | None, seed: int) -> CoverResult:
+    """The LP relaxation of ``cover`` (its bound), then the integer model inside the LP's rounding box."""
     t0 = time.perf_counter()
     bound, x = solve_lp(cover)
     res: CoverResult | None = None
@@ -134,7 +141,7 @@ def _stage1(problem: RosterProblem, time_limit_s: float, workers: int | None,
         res.bound = min(bound, res.objective)
         res.status = "OPTIMAL" if res.objective - res.bound <= 1e-6 * max(1.0, res.objective) else "FEASIBLE"
     res.seconds = time.perf_counter() - t0
-    return fp, cover, cols, groups, res
+    return res
 
 
 def cover_lower_bound(problem: RosterProblem, *, time_limit_s: float = 20.0, workers: int | None = None,
@@ -190,6 +197,13 @@ def _marginal_values(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns,
     return np.maximum(under, 0.0), np.maximum(over, 1.0)
 
 
+def _placement_order(fp: FlatProblem, seed: int) -> np.ndarray:
+    """Agents most constrained first (fewest days available, then fewest shifts allowed), ties by seed."""
+    rng = np.random.default_rng(seed)
+    freedom = fp.available.sum(axis=1) * 100 + fp.allowed.sum(axis=1) + rng.random(fp.n_agents)
+    return np.argsort(freedom, kind="stable")
+
+
 def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, workers: int | None = None,
                      seed: int = 0) -> RosterSolution:
     """Solve a large call-centre roster in stages (see the module docstring).
@@ -225,7 +239,7 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
 
 
 def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, seed: int,
-           search: bool) -> RosterSolution:
+           search: bool, replan: bool = True) -> RosterSolution:
     """:func:`solve_decomposed`; ``search=False`` stops after the greedy construction (a baseline)."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -245,10 +259,16 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     reserve = min(max(0.12 * time_limit_s, 3.0), 7.0)  # breaks and extraction
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
-    st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.3 * time_limit_s, 1.0),
-                       workers=workers, seed=seed, search=False)
+    if replan:
+        rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
+                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed), _marginal_values,
+                              time_limit_s=max(0.3 * time_limit_s, 1.0), seed=seed)
+        shift, unfilled, extra, st2_status = rp.shift, rp.unfilled, rp.extra, f"REPLANNED({rp.rounds})"
+    else:
+        st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.3 * time_limit_s, 1.0),
+                           workers=workers, seed=seed, search=False)
+        shift, unfilled, extra, st2_status = st2.shift, st2.unfilled, st2.extra, st2.status
     seconds["stage2"] = time.perf_counter() - t1
-    shift = st2.shift
     n_polish = 0
     if search:
         # stage 3: neighbourhood search on the true objective, from the stage-2 roster
@@ -287,7 +307,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shortfall_stage1=float(res.shortfall.sum()),
         shortfall_lower_bound=max(float(short_bound), 0.0),
         cover_gap=(cover_cost - float(res.bound)) / max(1.0, float(res.bound)),
-        unfilled_slots=st2.unfilled, extra_shifts=st2.extra, stage2_status=st2.status,
+        unfilled_slots=unfilled, extra_shifts=extra, stage2_status=st2_status,
         neighbourhoods=n_polish, seconds=seconds)
     elapsed = time.perf_counter() - t0
     gap = (objective - bound) / max(1.0, abs(objective))
