@@ -62,7 +62,7 @@ def _chunks(n: int, share: float, smallest: int) -> list[int]:
 
 def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProblem, Stage1Columns, CoverResult],
                      solve_round, marginal_values, *, time_limit_s: float,  # noqa: ANN001 - callables
-                     seed: int, share: float = 0.5, smallest: int | None = None) -> ReplanResult:
+                     seed: int, share: float = 0.25, smallest: int | None = None) -> ReplanResult:
     """Place agents in ``order`` (most constrained first), re-planning stage 1 for the rest between rounds.
 
     Parameters
@@ -89,7 +89,7 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
     """
     t0 = time.perf_counter()
     n_a = fp.n_agents
-    smallest = max(8, n_a // 10) if smallest is None else smallest
+    smallest = max(4, n_a // 40) if smallest is None else smallest
     sizes = _chunks(n_a, share, smallest)
     shift = np.full((n_a, fp.n_days), -1, dtype=np.int64)
     # the placed agents' cover: variants from each round's plan (the final break placement re-optimises)
