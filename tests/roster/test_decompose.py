@@ -195,3 +195,46 @@ def test_daylight_saving_week_passes_the_checker() -> None:
     report = check(problem, sol)
     assert report.ok, str(report)
     assert sol.objective == pytest.approx(report.objective)
+
+
+# -- stage 2 with re-planning --------------------------------------------------------------------------
+
+def test_replan_rounds_cover_every_agent_once() -> None:
+    from wfm.roster._decompose_replan import _chunks
+
+    for n, share, smallest in ((150, 0.25, 4), (16, 0.5, 8), (3, 0.25, 4), (1, 0.9, 1)):
+        sizes = _chunks(n, share, smallest)
+        assert sum(sizes) == n and all(s >= 1 for s in sizes)
+        assert sizes[-1] <= max(smallest, 1) or len(sizes) == 1
+
+
+def test_replan_subproblem_keeps_the_chosen_agents_rules() -> None:
+    from wfm.roster._decompose_replan import subproblem
+
+    problem = call_centre_instance(16, weeks=1, seed=1, source="synthetic")
+    fp = flatten(problem)
+    chosen = np.array([3, 0, 7])
+    sub = subproblem(fp, chosen, np.zeros_like(fp.required))
+    assert sub.n_agents == 3
+    assert np.array_equal(sub.available, fp.available[chosen])
+    assert np.array_equal(sub.allowed, fp.allowed[chosen])
+    assert sub.locked == [fp.locked[3], fp.locked[0], fp.locked[7]]
+    assert not sub.required.any() and fp.required.any()
+    # the rows of a sub-plan are the chosen agents' own capacity: fewer agents, no larger a day
+    cover, _, _ = build_stage1(sub, short_weights=(1.0,), over_weight=0.0)
+    day_rows = [r for r in cover.rows if r.name.startswith("agents_on_day")]
+    assert day_rows and all(r.hi <= 3 for r in day_rows)
+
+
+def test_replanned_and_single_plan_constructions_are_both_valid() -> None:
+    from wfm.roster import decompose
+
+    problem = call_centre_instance(20, weeks=2, seed=3, source="synthetic")
+    for replan in (True, False):
+        sol = decompose._solve(problem, time_limit_s=8, workers=1, seed=0, search=False, replan=replan)
+        report = check(problem, sol)
+        assert report.ok, str(report)
+        info = sol.info["decomposition"]
+        assert info["stage2_status"].startswith("REPLANNED") == replan
+        assert info["unfilled_slots"] >= 0 and info["extra_shifts"] >= 0
+        assert sol.best_bound <= sol.objective + 1e-6

@@ -55,6 +55,8 @@ from wfm.roster.models import RosterProblem, RosterSolution
 
 __all__ = ["DecompositionReport", "cover_lower_bound", "solve_decomposed"]
 
+_ROUND_NODES = 200  # branch-and-bound nodes of a re-planning round's box MIP with one worker (reproducible)
+
 
 @dataclass
 class DecompositionReport:
@@ -123,8 +125,13 @@ def _stage1(problem: RosterProblem, time_limit_s: float, workers: int | None,
     return fp, cover, cols, groups, res
 
 
-def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | None, seed: int) -> CoverResult:
-    """The LP relaxation of ``cover`` (its bound), then the integer model inside the LP's rounding box."""
+def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | None, seed: int,
+                     node_limit: int | None = None) -> CoverResult:
+    """The LP relaxation of ``cover`` (its bound), then the integer model inside the LP's rounding box.
+
+    With ``node_limit`` the box MIP stops after that many branch-and-bound nodes, the wall clock (four
+    times ``time_limit_s`` then) only a safety net, so one worker and one seed give one answer.
+    """
     t0 = time.perf_counter()
     bound, x = solve_lp(cover)
     res: CoverResult | None = None
@@ -132,7 +139,9 @@ def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | No
         lo = np.maximum(np.floor(x + 1e-6), cover.lower).astype(np.int64)
         hi = np.maximum(np.minimum(np.ceil(x - 1e-6), cover.upper), lo).astype(np.int64)
         box = replace(cover, lower=lo, upper=hi)
-        res = solve_cover_mip(box, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0))
+        limit = max(time_limit_s - (time.perf_counter() - t0), 1.0)
+        res = solve_cover_mip(box, time_limit_s=limit if node_limit is None else 4 * limit,
+                              node_limit=node_limit)
     if res is None:  # no LP or nothing in the box: the full model with CP-SAT
         hint = None if x is None else np.round(x).astype(np.int64)
         res = solve_cover(cover, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0),
@@ -260,8 +269,9 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     reserve = min(max(0.12 * time_limit_s, 3.0), 7.0)  # breaks and extraction
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
     if replan:
+        nodes = _ROUND_NODES if workers == 1 else None
         rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
-                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed), _marginal_values,
+                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, nodes), _marginal_values,
                               time_limit_s=max(0.3 * time_limit_s, 1.0), seed=seed)
         shift, unfilled, extra, st2_status = rp.shift, rp.unfilled, rp.extra, f"REPLANNED({rp.rounds})"
     else:
