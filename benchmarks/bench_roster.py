@@ -6,7 +6,7 @@ shifts, full- and part-time contracts, leave, locks and preferences. Three solve
 2 workers, seed 0:
 
 * ``decomposed`` — :func:`wfm.roster.decompose.solve_decomposed` (covering bound, box MIP, assignment LNS);
-* ``greedy`` — the same stage 1, then one agent at a time with no search (a named baseline);
+* ``greedy`` — the same stage 1 and re-planned construction, one agent at a time, no stage-3 search;
 * ``monolithic`` — :func:`wfm.roster.model.solve_monolithic`, one CP-SAT model of everything.
 
 Every roster goes through the independent checker. ``cover LB`` is the stage-1 lower bound on shortfall plus

@@ -10,9 +10,12 @@ set covering for shift scheduling, then tour assignment) splits it:
    paid minutes and tagged shifts per week, rest between days, minimum runs of days off, weekends). Every row
    holds for any roster, so the LP relaxation (HiGHS) is a **lower bound on the cover cost of every roster**,
    hence on the roster objective. The integer counts are found by HiGHS inside the LP's rounding box.
-2. **Stage 2 — construction** (:mod:`wfm.roster._decompose_stage2`): agents, most constrained first, each
-   take the most valuable stage-1 slots of their group that their contract allows (a one-agent CP-SAT model
-   with the rules read exactly as :mod:`wfm.roster.rules.hard` reads them).
+2. **Stage 2 — construction with re-planning** (:mod:`wfm.roster._decompose_replan`): agents, most
+   constrained first, each take the most valuable planned slots that their contract allows (a one-agent
+   CP-SAT model with the rules read exactly as :mod:`wfm.roster.rules.hard` reads them). After each quarter
+   of the remaining agents, stage 1 is solved again for the agents still unplaced against the cover the
+   placed ones leave missing, so the last agents get a plan sized to their own capacity; one plan for all
+   (:mod:`wfm.roster._decompose_stage2`) left about a tenth of its slots unworkable.
 3. **Stage 3 — search** (:mod:`wfm.roster._decompose_polish`): neighbourhoods (one contract group over a
    window of days, or a few agents over the horizon) are re-optimised by CP-SAT on the *true* objective —
    interval cover with breaks, preferences, start times — everything else fixed, keeping each improvement.
