@@ -293,13 +293,16 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
                 per_ds[key] = np.zeros(len(fp.variants[key]), dtype=np.int64)
             per_ds[key][v] += res.counts[c]
         var = assign_variants(fp, shift, per_ds)
-        shift, var, n_polish = polish(fp, shift, var, time_limit_s=max(left() - reserve, 0.5), workers=workers,
+        # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
+        budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
+        shift, var, n_polish = polish(fp, shift, var, time_limit_s=budget, workers=workers,
                                       seed=seed, max_iterations=max(4, int(1.5 * time_limit_s)))
         seconds["stage3"] = time.perf_counter() - t3
 
     t2 = time.perf_counter()
     counts = place_breaks(fp, cover, cols, shift, res.counts,
-                          time_limit_s=min(0.05 * time_limit_s, 3.0) if left() > 2.5 else 0.0, workers=workers,
+                          time_limit_s=min(0.05 * time_limit_s, 3.0) if workers == 1 or left() > 2.5 else 0.0,
+                          workers=workers,
                           seed=seed)
     coverage = cover.coverage(counts)
     assignments = build_assignments(fp, cols, shift, counts)
