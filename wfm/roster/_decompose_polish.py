@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from wfm.roster._decompose_cover import integer_scale, interval_cost
 from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage2 import _RULES, _Stage2
+from wfm.roster._decompose_stage2 import _RULES, _Stage2, personal_cost
 
 __all__ = ["assign_variants", "coverage", "polish", "roster_cost"]
 
@@ -62,25 +62,7 @@ def roster_cost(fp: FlatProblem, shift: np.ndarray, var: np.ndarray) -> float:
     """Objective of a roster: cover cost, unmet wishes and extra start times (fairness excluded)."""
     w = fp.problem.weights
     cost = float(interval_cost(fp.required, coverage(fp, shift, var), w.shortfall, w.overstaffing).sum())
-    hz = fp.problem.horizon
-    if w.preference > 0:
-        for a, agent in enumerate(fp.problem.agents):
-            for p in agent.preferences:
-                d = hz.day_of(p.date)
-                if not 0 <= d < fp.n_days:
-                    continue
-                s = shift[a, d]
-                x = s >= 0 if p.shift is None else (s >= 0 and fp.shifts[s].id == p.shift)
-                if x != (p.kind == "on"):
-                    cost += p.weight * w.preference
-    if w.start_consistency > 0:
-        for a in range(fp.n_agents):
-            if not fp.contracts[fp.agent_contract[a]].shift_start_consistency:
-                continue
-            for wk in range(fp.n_weeks):
-                hs = {fp.shifts[shift[a, d]].start for d in fp.week_days(wk) if shift[a, d] >= 0}
-                cost += max(len(hs) - 1, 0) * w.start_consistency
-    return cost
+    return cost + personal_cost(fp, shift)
 
 
 def _cover_terms(st: _Stage2, fp: FlatProblem, base: np.ndarray, var: np.ndarray, shift: np.ndarray,

@@ -415,6 +415,12 @@ def stage2_cost(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, val
     fill = _fills(fp, shift)
     cost = float(np.sum(value_under[None] * np.maximum(slots - fill, 0))
                  + np.sum(value_over[None] * np.maximum(fill - slots, 0)))
+    return cost + personal_cost(fp, shift)
+
+
+def personal_cost(fp: FlatProblem, shift: np.ndarray) -> float:
+    """Cost of unmet on/off wishes and of extra start times within a week (per-agent soft rules)."""
+    cost = 0.0
     w = fp.problem.weights
     hz = fp.problem.horizon
     if w.preference > 0:
