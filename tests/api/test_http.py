@@ -52,3 +52,25 @@ def test_domain_error_has_the_structured_shape(client):
     assert resp.status_code == 422
     detail = resp.json()["detail"]
     assert detail["field"] == "aht" and "aht" in detail["message"]
+
+
+def test_roster_round_trips_json_and_infeasible_is_409_with_the_clash(client):
+    from wfm.roster import check
+    from wfm.roster.models import RosterSolution
+
+    from ..roster.rosterkit import tiny
+
+    problem = tiny(days=7, agents=3)
+    resp = client.post("/v1/roster", params={"time_limit_s": 5, "workers": 1},
+                       content=problem.model_dump_json(), headers={"content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    solution = RosterSolution.model_validate(resp.json())
+    assert check(problem, solution).ok and len(solution.assignments) == 7  # one shift a day covers demand 1
+
+    clash = tiny(days=7, agents=1, leave=[problem.horizon.date_of(0)])
+    clash.contracts[0].min_paid_minutes_per_week = 7 * 480  # all seven days, but day 0 is leave
+    resp = client.post("/v1/roster", params={"time_limit_s": 5, "workers": 1},
+                       content=clash.model_dump_json(), headers={"content-type": "application/json"})
+    assert resp.status_code == 409, resp.text
+    detail = resp.json()["detail"]
+    assert detail["conflicts"] and "min_paid_minutes" in resp.text
