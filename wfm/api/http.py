@@ -7,7 +7,6 @@ bad input → 422, infeasible roster → 409 (with the clashing rules), no roste
 all with the :class:`~wfm.api.schemas.ErrorDetail` shape.
 """
 
-
 import re
 from typing import Any
 
