@@ -18,14 +18,12 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-from ortools.sat.python import cp_model
 
-from wfm.exceptions import InfeasibleError, NoSolutionError
 from wfm.roster._decompose_cover import CoverProblem, CoverResult
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster._decompose_polish import assign_variants, coverage
 from wfm.roster._decompose_stage1 import Stage1Columns, build_stage1
-from wfm.roster._decompose_stage2 import _fills, _solve_agents
+from wfm.roster._decompose_stage2 import _fills, place_agent
 
 __all__ = ["ReplanResult", "subproblem", "replan_construct"]
 
@@ -119,20 +117,8 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
         target = slots + placed_fill  # the residual each placed agent leaves for the others is the plan
         for a in chunk:
             a = int(a)
-            new, status = _solve_agents(fp, shift, [a], target, open_mask, v_under, v_over,
-                                        time_limit_s=budget, workers=1, seed=seed, hint=False)
-            if new is None:  # the plan cannot carry this agent's contract: every usable shift
-                new, status = _solve_agents(fp, shift, [a], target, wide_mask, v_under, v_over,
-                                            time_limit_s=budget, workers=1, seed=seed, hint=False)
-            if new is None:
-                if status == cp_model.INFEASIBLE:
-                    raise InfeasibleError(
-                        f"agent {fp.problem.agents[a].id}: no roster satisfies its contract rules, leave and "
-                        "locks; run strategy='monolithic' for the clashing rules",
-                        conflicts=[fp.problem.agents[a].id])
-                raise NoSolutionError(f"stage 2: no roster for agent {fp.problem.agents[a].id} within "
-                                      f"{budget:.2f} s")
-            shift = new
+            shift = place_agent(fp, shift, a, target, open_mask, wide_mask, v_under, v_over, budget=budget,
+                                seed=seed)
         mine = np.full_like(shift, -1)
         mine[chunk] = shift[chunk]
         fill = _fills(fp, mine)

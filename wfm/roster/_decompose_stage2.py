@@ -418,6 +418,31 @@ def stage2_cost(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, val
     return cost + personal_cost(fp, shift)
 
 
+def place_agent(fp: FlatProblem, shift: np.ndarray, a: int, target: np.ndarray, open_mask: np.ndarray,
+                wide_mask: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *, budget: float,
+                seed: int, days_on: np.ndarray | None = None) -> np.ndarray:
+    """``shift`` with agent ``a`` placed: on its planned days (when ``days_on`` is given), then on the opened
+    shifts, then on every usable shift; raises when its own rules admit no roster."""
+    new, status = None, cp_model.UNKNOWN
+    if days_on is not None:
+        new, status = _solve_agents(fp, shift, [a], target, open_mask, value_under, value_over,
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False, days_on=days_on)
+    if new is None:
+        new, status = _solve_agents(fp, shift, [a], target, open_mask, value_under, value_over,
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False)
+    if new is None:  # the opened shifts cannot carry this agent's contract: every usable shift
+        new, status = _solve_agents(fp, shift, [a], target, wide_mask, value_under, value_over,
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False)
+    if new is None:
+        if status == cp_model.INFEASIBLE:
+            raise InfeasibleError(
+                f"agent {fp.problem.agents[a].id}: no roster satisfies its contract rules, leave and "
+                "locks; run strategy='monolithic' for the clashing rules",
+                conflicts=[fp.problem.agents[a].id])
+        raise NoSolutionError(f"stage 2: no roster for agent {fp.problem.agents[a].id} within {budget:.2f} s")
+    return new
+
+
 def personal_cost(fp: FlatProblem, shift: np.ndarray) -> float:
     """Cost of unmet on/off wishes and of extra start times within a week (per-agent soft rules)."""
     cost = 0.0
@@ -527,26 +552,8 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
         order = np.argsort(freedom, kind="stable")
         for a in order:
             budget = min(max(time_limit_s * 0.5 / n_a, 0.06), 0.3)
-            new, status = None, cp_model.UNKNOWN
-            if days_on is not None:
-                new, status = _solve_agents(fp, shift, [int(a)], slots, open_mask, value_under, value_over,
-                                            time_limit_s=budget, workers=1, seed=seed, hint=False,
-                                            days_on=days_on)
-            if new is None:
-                new, status = _solve_agents(fp, shift, [int(a)], slots, open_mask, value_under, value_over,
-                                            time_limit_s=budget, workers=1, seed=seed, hint=False)
-            if new is None:  # the opened shifts cannot carry this agent's contract: every usable shift
-                new, status = _solve_agents(fp, shift, [int(a)], slots, wide_mask, value_under, value_over,
-                                            time_limit_s=budget, workers=1, seed=seed, hint=False)
-            if new is None:
-                if status == cp_model.INFEASIBLE:
-                    raise InfeasibleError(
-                        f"agent {fp.problem.agents[a].id}: no roster satisfies its contract rules, leave and "
-                        "locks; run strategy='monolithic' for the clashing rules",
-                        conflicts=[fp.problem.agents[a].id])
-                raise NoSolutionError(f"stage 2: no roster for agent {fp.problem.agents[a].id} within "
-                                      f"{budget:.2f} s")
-            shift = new
+            shift = place_agent(fp, shift, int(a), slots, open_mask, wide_mask, value_under, value_over,
+                                budget=budget, seed=seed, days_on=days_on)
     cost = stage2_cost(fp, slots, value_under, value_over, shift)
     constructed = cost
 
