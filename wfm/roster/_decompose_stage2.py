@@ -445,26 +445,27 @@ def place_agent(fp: FlatProblem, shift: np.ndarray, a: int, target: np.ndarray, 
 
 def personal_cost(fp: FlatProblem, shift: np.ndarray) -> float:
     """Cost of unmet on/off wishes and of extra start times within a week (per-agent soft rules)."""
+    return float(sum(agent_personal_cost(fp, a, shift[a]) for a in range(fp.n_agents)))
+
+
+def agent_personal_cost(fp: FlatProblem, a: int, row: np.ndarray) -> float:
+    """:func:`personal_cost` of agent ``a`` working ``row`` (shift index per day, ``-1`` off)."""
     cost = 0.0
     w = fp.problem.weights
     hz = fp.problem.horizon
     if w.preference > 0:
-        for a, agent in enumerate(fp.problem.agents):
-            for p in agent.preferences:
-                d = hz.day_of(p.date)
-                if not 0 <= d < fp.n_days:
-                    continue
-                s = shift[a, d]
-                x = s >= 0 if p.shift is None else (s >= 0 and fp.shifts[s].id == p.shift)
-                if x != (p.kind == "on"):
-                    cost += p.weight * w.preference
-    if w.start_consistency > 0:
-        for a in range(fp.n_agents):
-            if not fp.contracts[fp.agent_contract[a]].shift_start_consistency:
+        for p in fp.problem.agents[a].preferences:
+            d = hz.day_of(p.date)
+            if not 0 <= d < fp.n_days:
                 continue
-            for wk in range(fp.n_weeks):
-                hs = {fp.shifts[shift[a, d]].start for d in fp.week_days(wk) if shift[a, d] >= 0}
-                cost += max(len(hs) - 1, 0) * w.start_consistency
+            s = row[d]
+            x = s >= 0 if p.shift is None else (s >= 0 and fp.shifts[s].id == p.shift)
+            if x != (p.kind == "on"):
+                cost += p.weight * w.preference
+    if w.start_consistency > 0 and fp.contracts[fp.agent_contract[a]].shift_start_consistency:
+        for wk in range(fp.n_weeks):
+            hs = {fp.shifts[row[d]].start for d in fp.week_days(wk) if row[d] >= 0}
+            cost += max(len(hs) - 1, 0) * w.start_consistency
     return cost
 
 

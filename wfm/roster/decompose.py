@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from wfm.exceptions import InvalidParameterError
+from wfm.roster._decompose_columns import improve as improve_by_columns
 from wfm.roster._decompose_cover import (
     CoverProblem,
     CoverResult,
@@ -49,7 +50,7 @@ from wfm.roster._decompose_cover import (
     solve_lp,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
-from wfm.roster._decompose_polish import assign_variants, polish
+from wfm.roster._decompose_polish import assign_variants
 from wfm.roster._decompose_replan import replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
@@ -216,6 +217,19 @@ def _placement_order(fp: FlatProblem, seed: int) -> np.ndarray:
     return np.argsort(freedom, kind="stable")
 
 
+def _variant_counts(cols: Stage1Columns, shift: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """Agents per stage-1 column (day, shift, break variant) of a roster with its variants."""
+    index = {(int(d), int(s), int(v)): c for c, (d, s, v) in enumerate(zip(cols.day, cols.shift, cols.variant,
+                                                                          strict=True))}
+    by_ds = cols.index()
+    counts = np.zeros(len(cols.day), dtype=np.int64)
+    for a, d in zip(*np.nonzero(shift >= 0), strict=True):
+        key = (int(d), int(shift[a, d]))
+        c = index.get((*key, int(var[a, d])))
+        counts[c if c is not None else by_ds[key][0]] += 1
+    return counts
+
+
 def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, workers: int | None = None,
                      seed: int = 0) -> RosterSolution:
     """Solve a large call-centre roster in stages (see the module docstring).
@@ -295,12 +309,16 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         var = assign_variants(fp, shift, per_ds)
         # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
-        shift, var, n_polish = polish(fp, shift, var, time_limit_s=budget, workers=workers,
-                                      seed=seed, max_iterations=max(4, int(1.5 * time_limit_s)))
+        shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
+                                            reproducible=workers == 1)
+        n_polish = int(br["moves"])
         seconds["stage3"] = time.perf_counter() - t3
+        start_counts = _variant_counts(cols, shift, var)
+    else:
+        start_counts = res.counts
 
     t2 = time.perf_counter()
-    counts = place_breaks(fp, cover, cols, shift, res.counts,
+    counts = place_breaks(fp, cover, cols, shift, start_counts,
                           time_limit_s=min(0.05 * time_limit_s, 3.0) if workers == 1 or left() > 2.5 else 0.0,
                           workers=workers,
                           seed=seed)

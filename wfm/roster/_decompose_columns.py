@@ -1,0 +1,442 @@
+"""Agent schedules as columns: exact best responses, column generation and a restricted master MIP.
+
+A *column* is one agent's whole roster over the horizon (a shift, or a day off, each day, with a break
+variant per shift). Because one agent adds 0 or 1 to the head-count of an interval, the change in cover cost
+of giving agent ``a`` a roster, everyone else fixed, is *linear*: interval ``g`` is worth
+``cost(base_g + 1) - cost(base_g)`` where ``base`` is the others' cover. So one agent's best roster is a
+small CP-SAT model (its contract rules, read as :mod:`wfm.roster._decompose_stage2` reads them) with a
+linear objective — the *pricing problem* of the Dantzig–Wolfe reformulation of the roster.
+
+Two searches use it:
+
+* **best-response sweeps** — each agent in turn is re-rostered against what the others leave; every move is
+  an exact improvement of the whole roster's objective (a Gauss–Seidel local search);
+* **column generation** (price-and-branch) — the restricted master LP chooses a convex combination of
+  columns per class of interchangeable agents; its duals price new columns; a MIP over the columns
+  generated (HiGHS) then recombines them into a roster the sweeps could not reach one agent at a time.
+  The master LP plus each class's proven best reduced cost is a Lagrangian lower bound on the cover and
+  personal cost of every roster.
+
+References: Dantzig (1954) set covering for shift scheduling; Desrosiers & Lübbecke (2005), *A primer in
+column generation*; Ernst, Jiang, Krishnamoorthy & Sier (2004), *Staff scheduling and rostering: a review*.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from wfm.exceptions import InfeasibleError, NoSolutionError
+from wfm.roster._decompose_cover import integer_scale, interval_cost
+from wfm.roster._decompose_data import FlatProblem
+from wfm.roster._decompose_stage2 import _RULES, _Stage2, agent_personal_cost
+
+__all__ = ["VariantTable", "AgentPricer", "ColumnPool", "best_response_sweeps", "agent_cover",
+           "agent_classes", "column_generation", "master_mip"]
+
+
+class VariantTable:
+    """Every (day, shift, break variant) of the problem laid out for vectorised pricing.
+
+    :meth:`best` turns a value per interval into the value of each (day, shift) at its best break variant.
+    """
+
+    def __init__(self, fp: FlatProblem) -> None:
+        self.keys: list[tuple[int, int]] = sorted(fp.variants)
+        self.key_index = {k: i for i, k in enumerate(self.keys)}
+        sentinel = len(fp.required)  # every variant also "covers" a zero-valued sentinel, so none is empty
+        cat: list[np.ndarray] = []
+        starts: list[int] = []
+        var_key: list[int] = []
+        var_local: list[int] = []
+        pos = 0
+        for i, k in enumerate(self.keys):
+            for v, variant in enumerate(fp.variants[k]):
+                starts.append(pos)
+                idx = np.append(variant.intervals, sentinel)
+                cat.append(idx)
+                pos += len(idx)
+                var_key.append(i)
+                var_local.append(v)
+        self.cat = np.concatenate(cat) if cat else np.zeros(0, dtype=np.int64)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.var_key = np.asarray(var_key, dtype=np.int64)
+        self.var_local = np.asarray(var_local, dtype=np.int64)
+        self.n_intervals = len(fp.required)
+
+    def best(self, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(K,)`` value of each key at its best (lowest-value) variant, and that variant's index."""
+        ext = np.append(np.asarray(value, dtype=float), 0.0)
+        vals = np.add.reduceat(ext[self.cat], self.starts)
+        order = np.lexsort((vals, self.var_key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = self.var_key[order][1:] != self.var_key[order][:-1]
+        pick = order[first]
+        return vals[pick], self.var_local[pick]
+
+
+def agent_cover(fp: FlatProblem, row: np.ndarray, var_row: np.ndarray) -> np.ndarray:
+    """Horizon intervals agent ``row`` is on the phones (with repeats across days impossible)."""
+    parts = [fp.variants[d, int(row[d])][int(var_row[d])].intervals for d in range(fp.n_days) if row[d] >= 0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+class AgentPricer:
+    """The one-agent CP-SAT model of agent ``a``, built once and re-solved with new interval values."""
+
+    def __init__(self, fp: FlatProblem, a: int, table: VariantTable) -> None:
+        self.fp, self.a, self.table = fp, a, table
+        wide = np.broadcast_to(fp.usable, (len(fp.contracts), fp.n_days, fp.n_shifts))
+        st = _Stage2(fp, np.zeros(wide.shape, dtype=np.int64), [a], wide, None, None, None)
+        st.variables()
+        for rule in _RULES:
+            getattr(st, rule)()
+        w = fp.problem.weights
+        personal = st.preference_terms(w.preference) + st.start_consistency_terms(w.start_consistency)
+        self.scale = 100 * integer_scale([wt for wt, _ in personal] + list(w.shortfall) + [w.overstaffing])
+        self.constant = sum(wt * v for wt, v in personal if isinstance(v, int))
+        self.personal = [(int(round(wt * self.scale)), v) for wt, v in personal if not isinstance(v, int)]
+        self.model = st.m
+        self.status = cp_model.UNKNOWN
+        self.cells = [(d, s, x) for (_a, d, s), x in st.work.items()]
+        self.vars = [x for _, _, x in self.cells]
+        self.cell_key = np.array([table.key_index[d, s] for d, s, _ in self.cells], dtype=np.int64)
+
+    def solve(self, key_value: np.ndarray, key_variant: np.ndarray, *, hint: np.ndarray | None,
+              time_limit_s: float, seed: int, offset: float = 0.0
+              ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+        """The agent's best roster when working (day, shift) is worth ``key_value`` (lower is better).
+
+        Returns ``(shift_row, variant_row, objective, bound)`` — objective and proven lower bound of
+        ``sum of key values + personal cost + offset`` — or ``None`` if CP-SAT found nothing in time.
+        """
+        m = self.model
+        coefs = np.round(key_value[self.cell_key] * self.scale).astype(np.int64)
+        expr = cp_model.LinearExpr.weighted_sum(self.vars, coefs.tolist())
+        if self.personal:
+            expr = expr + sum(c * v for c, v in self.personal)
+        m.minimize(expr)
+        m.clear_hints()
+        if hint is not None:
+            for d, s, x in self.cells:
+                m.add_hint(x, int(hint[d] == s))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = int(seed)
+        # a deterministic budget: the same seed gives the same roster on a loaded machine
+        solver.parameters.max_deterministic_time = float(time_limit_s)
+        solver.parameters.max_time_in_seconds = float(max(10 * time_limit_s, 1.0))
+        status = self.status = solver.solve(m)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        row = np.full(self.fp.n_days, -1, dtype=np.int64)
+        var = np.full(self.fp.n_days, -1, dtype=np.int64)
+        for (d, s, _x), k, on in zip(self.cells, self.cell_key, solver.boolean_values(self.vars), strict=True):
+            if on:
+                row[d] = s
+                var[d] = key_variant[k]
+        extra = self.constant + offset
+        bound = solver.best_objective_bound / self.scale + extra
+        return row, var, solver.objective_value / self.scale + extra, bound
+
+
+def _no_roster(fp: FlatProblem, a: int, status: int) -> None:
+    agent = fp.problem.agents[a].id
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleError(f"agent {agent}: no roster satisfies its contract rules, leave and locks; run "
+                              "strategy='monolithic' for the clashing rules", conflicts=[agent])
+    raise NoSolutionError(f"no roster found for agent {agent} in its time budget")
+
+
+def _delta(fp: FlatProblem, base: np.ndarray) -> np.ndarray:
+    """Change in cover cost of one more agent on each interval, the others' cover ``base`` fixed."""
+    w = fp.problem.weights
+    req = fp.required
+    return (interval_cost(req, base + 1, w.shortfall, w.overstaffing)
+            - interval_cost(req, base, w.shortfall, w.overstaffing))
+
+
+def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pricers: dict[int, AgentPricer],
+                         table: VariantTable, *, deadline: float, seed: int, max_sweeps: int = 50,
+                         time_per_agent: float = 0.05, pool: ColumnPool | None = None,
+                         unplaced: set[int] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Re-roster one agent at a time against the others' cover, keeping each exact improvement.
+
+    Stops when a whole sweep moves nobody, after ``max_sweeps`` sweeps, or at ``deadline``
+    (``time.perf_counter()`` seconds). Columns met on the way are added to ``pool``. Agents in
+    ``unplaced`` have no valid roster yet (a construction from scratch): they take their best response
+    whatever it costs, the first time round. Returns the roster, its break variants and the number of
+    improving moves.
+    """
+    unplaced = set() if unplaced is None else set(unplaced)
+    shift, var = shift.copy(), var.copy()
+    cov = np.zeros(len(fp.required), dtype=np.int64)
+    for a in range(fp.n_agents):
+        cov[agent_cover(fp, shift[a], var[a])] += 1
+    rng = np.random.default_rng(seed)
+    # a construction places the most constrained agents first (fewest days available, fewest shifts)
+    order = np.argsort(fp.available.sum(axis=1) * 100 + fp.allowed.sum(axis=1), kind="stable")
+    moves = 0
+    for sweep in range(max_sweeps):
+        moved = 0
+        for a in (rng.permutation(fp.n_agents) if sweep or not unplaced else order):
+            if time.perf_counter() > deadline and not unplaced:
+                return shift, var, moves + moved
+            a = int(a)
+            mine = agent_cover(fp, shift[a], var[a])
+            base = cov.copy()
+            base[mine] -= 1
+            delta = _delta(fp, base)
+            key_value, key_variant = table.best(delta)
+            pricer = pricers.get(a)
+            if pricer is None:
+                pricer = pricers[a] = AgentPricer(fp, a, table)
+            now = float(delta[mine].sum()) + agent_personal_cost(fp, a, shift[a])
+            first = a in unplaced
+            got = pricer.solve(key_value, key_variant, hint=None if first else shift[a],
+                               time_limit_s=time_per_agent * (10 if first else 1), seed=seed + sweep)
+            if got is None:
+                if first:
+                    _no_roster(fp, a, pricer.status)
+                continue
+            row, vrow, value, _ = got
+            new_cover = agent_cover(fp, row, vrow)
+            value = float(delta[new_cover].sum()) + agent_personal_cost(fp, a, row)
+            if pool is not None:
+                pool.add(a, row, vrow, new_cover)
+            if value < now - 1e-9 or a in unplaced:
+                unplaced.discard(a)
+                shift[a], var[a] = row, vrow
+                cov = base
+                cov[new_cover] += 1
+                moved += 1
+        moves += moved
+        if not moved:
+            break
+    return shift, var, moves
+
+
+def agent_classes(fp: FlatProblem) -> list[list[int]]:
+    """Agents that are interchangeable in every rule and cost (same contract, leave, locks, wishes)."""
+    classes: dict[tuple, list[int]] = {}
+    for a, agent in enumerate(fp.problem.agents):
+        key = (int(fp.agent_contract[a]), fp.available[a].tobytes(), fp.allowed[a].tobytes(),
+               tuple(sorted(fp.locked[a].items(), key=lambda kv: kv[0])),
+               tuple((p.date, p.shift, p.kind, p.weight) for p in agent.preferences),
+               tuple(sorted(agent.max_shifts.items())))
+        classes.setdefault(key, []).append(a)
+    return list(classes.values())
+
+
+@dataclass
+class ColumnPool:
+    """Distinct rosters per class of interchangeable agents, with their cover and personal cost."""
+
+    fp: FlatProblem
+    classes: list[list[int]]
+    class_of: dict[int, int] = field(default_factory=dict)
+    rows: list[np.ndarray] = field(default_factory=list)
+    variants: list[np.ndarray] = field(default_factory=list)
+    covers: list[np.ndarray] = field(default_factory=list)
+    costs: list[float] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    seen: set[tuple[int, bytes, bytes]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.class_of = {a: k for k, members in enumerate(self.classes) for a in members}
+
+    def add(self, a: int, row: np.ndarray, vrow: np.ndarray, cover: np.ndarray | None = None) -> bool:
+        k = self.class_of[a]
+        key = (k, row.tobytes(), vrow.tobytes())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.rows.append(row.copy())
+        self.variants.append(vrow.copy())
+        self.covers.append(agent_cover(self.fp, row, vrow) if cover is None else cover)
+        self.costs.append(agent_personal_cost(self.fp, a, row))
+        self.owner.append(k)
+        return True
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _master_arrays(pool: ColumnPool):  # noqa: ANN202 - scipy matrices
+    """Restricted master: columns λ | short tiers | over; interval rows (=) then class rows (=)."""
+    from scipy.sparse import coo_matrix
+
+    fp = pool.fp
+    w = fp.problem.weights
+    req = fp.required
+    n_t, n_c, k = len(req), len(pool), len(w.shortfall)
+    n_var = n_c + n_t * k + n_t
+    cost = np.zeros(n_var)
+    cost[:n_c] = pool.costs
+    for j in range(k):
+        cost[n_c + j * n_t: n_c + (j + 1) * n_t] = w.shortfall[j]
+    cost[n_c + k * n_t:] = w.overstaffing
+    rows = [np.asarray(c, dtype=np.int64) for c in pool.covers]
+    r = np.concatenate(rows + [np.arange(n_t)] * (k + 1) + [n_t + np.asarray(pool.owner)])
+    c = np.concatenate([np.full(len(x), j) for j, x in enumerate(rows)]
+                       + [np.arange(n_c + j * n_t, n_c + (j + 1) * n_t) for j in range(k + 1)]
+                       + [np.arange(n_c)])
+    vals = np.ones(len(r))
+    over_start = sum(len(x) for x in rows) + k * n_t
+    vals[over_start:over_start + n_t] = -1.0
+    n_rows = n_t + len(pool.classes)
+    a_eq = coo_matrix((vals, (r, c)), shape=(n_rows, n_var)).tocsr()
+    b_eq = np.concatenate([req, [len(m) for m in pool.classes]])
+    lo = np.zeros(n_var)
+    hi = np.full(n_var, np.inf)
+    hi[:n_c] = [len(pool.classes[o]) for o in pool.owner]
+    for j in range(k - 1):
+        hi[n_c + j * n_t: n_c + (j + 1) * n_t] = 1.0
+    return cost, a_eq, b_eq, lo, hi
+
+
+def _master_lp(pool: ColumnPool) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+    """LP value, column values, interval duals and class duals of the restricted master (HiGHS)."""
+    from scipy.optimize import linprog
+
+    cost, a_eq, b_eq, lo, hi = _master_arrays(pool)
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]),
+                  method="highs")
+    if res.status != 0:
+        return None
+    n_t = len(pool.fp.required)
+    duals = np.asarray(res.eqlin.marginals)
+    return float(res.fun), np.asarray(res.x[:len(pool)]), duals[:n_t], duals[n_t:]
+
+
+@dataclass
+class GenerationResult:
+    """What column generation found: the master LP value, a Lagrangian bound and the pool it grew."""
+
+    lp_value: float
+    lagrangian_bound: float
+    iterations: int
+    columns: int
+    seconds: float
+
+
+def column_generation(pool: ColumnPool, pricers: dict[int, AgentPricer], table: VariantTable, *,
+                      deadline: float, seed: int, time_per_class: float = 0.05,
+                      max_iterations: int = 100) -> GenerationResult:
+    """Grow ``pool`` with columns of negative reduced cost until none is found, or ``deadline``."""
+    t0 = time.perf_counter()
+    fp = pool.fp
+    lp_value, bound = float("nan"), -float("inf")
+    it = 0
+    for it in range(1, max_iterations + 1):
+        got = _master_lp(pool)
+        if got is None:
+            break
+        lp_value, _, y_int, y_cls = got
+        key_value, key_variant = table.best(-y_int)
+        added = 0
+        lagrange = lp_value
+        complete = True
+        for k, members in enumerate(pool.classes):
+            if time.perf_counter() > deadline:
+                complete = False
+                break
+            a = members[0]
+            pricer = pricers.get(a)
+            if pricer is None:
+                pricer = pricers[a] = AgentPricer(fp, a, table)
+            res = pricer.solve(key_value, key_variant, hint=None, time_limit_s=time_per_class,
+                               seed=seed + it, offset=-float(y_cls[k]))
+            if res is None:
+                complete = False
+                continue
+            row, vrow, rc, rc_bound = res
+            lagrange += len(members) * min(rc_bound, 0.0)
+            if rc < -1e-6 and pool.add(a, row, vrow):
+                added += 1
+        if complete:
+            bound = max(bound, lagrange)
+        if not added or time.perf_counter() > deadline:
+            break
+    return GenerationResult(lp_value=lp_value, lagrangian_bound=bound, iterations=it, columns=len(pool),
+                            seconds=time.perf_counter() - t0)
+
+
+def master_mip(pool: ColumnPool, *, time_limit_s: float) -> np.ndarray | None:
+    """Integer copies of each column (one roster per agent of each class), or ``None`` if HiGHS found none."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    cost, a_eq, b_eq, lo, hi = _master_arrays(pool)
+    integrality = np.zeros(len(cost))
+    integrality[:len(pool)] = 1
+    res = milp(cost, constraints=[LinearConstraint(a_eq, b_eq, b_eq)], integrality=integrality,
+               bounds=Bounds(lo, hi), options={"time_limit": float(time_limit_s), "disp": False,
+                                               "mip_rel_gap": 1e-4})
+    if res.x is None:
+        return None
+    return np.round(res.x[:len(pool)]).astype(np.int64)
+
+
+def roster_from_columns(pool: ColumnPool, copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hand each class's chosen columns to its agents (they are interchangeable)."""
+    fp = pool.fp
+    shift = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    var = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    queues: dict[int, list[int]] = {k: list(m) for k, m in enumerate(pool.classes)}
+    for j in np.flatnonzero(copies):
+        for _ in range(int(copies[j])):
+            a = queues[pool.owner[j]].pop(0)
+            shift[a], var[a] = pool.rows[j], pool.variants[j]
+    return shift, var
+
+
+def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s: float, seed: int,
+            reproducible: bool, time_per_agent: float = 0.05) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Stage 3: best-response sweeps, then a master MIP over the rosters met, then sweeps again.
+
+    With ``reproducible`` the sweeps are bounded by work (one deterministic budget per agent, a sweep
+    count from ``time_limit_s``), the clock only a safety net, so one seed gives one roster.
+    Returns the roster, its break variants and counters (moves, columns, seconds).
+    """
+    t0 = time.perf_counter()
+    table = VariantTable(fp)
+    pricers: dict[int, AgentPricer] = {}
+    pool = ColumnPool(fp, agent_classes(fp))
+    for a in range(fp.n_agents):
+        pool.add(a, shift[a], var[a])
+    # a sweep costs about time_per_agent per agent plus the model build; the cap keeps reproducible runs
+    # from depending on the clock
+    per_sweep = max(fp.n_agents * (time_per_agent + 0.02), 1e-3)
+    max_sweeps = max(1, int(time_limit_s / per_sweep)) if reproducible else 50
+    safety = (4.0 if reproducible else 1.0) * time_limit_s
+    deadline = t0 + safety
+    shift, var, moves = best_response_sweeps(fp, shift, var, pricers, table, deadline=deadline, seed=seed,
+                                             max_sweeps=max_sweeps, time_per_agent=time_per_agent, pool=pool)
+    stats = {"moves": float(moves), "columns": float(len(pool))}
+    left = deadline - time.perf_counter()
+    if left > 2.0 and not reproducible:
+        copies = master_mip(pool, time_limit_s=min(0.5 * left, 5.0))
+        if copies is not None:
+            s2, v2 = roster_from_columns(pool, copies)
+            if _roster_value(fp, s2, v2) < _roster_value(fp, shift, var) - 1e-9:
+                shift, var = s2, v2
+                stats["mip_improved"] = 1.0
+        shift, var, more = best_response_sweeps(fp, shift, var, pricers, table, deadline=deadline,
+                                                seed=seed + 1, max_sweeps=50, time_per_agent=time_per_agent,
+                                                pool=pool)
+        stats["moves"] += more
+    stats["seconds"] = time.perf_counter() - t0
+    return shift, var, stats
+
+
+def _roster_value(fp: FlatProblem, shift: np.ndarray, var: np.ndarray) -> float:
+    w = fp.problem.weights
+    cov = np.zeros(len(fp.required), dtype=np.int64)
+    personal = 0.0
+    for a in range(fp.n_agents):
+        cov[agent_cover(fp, shift[a], var[a])] += 1
+        personal += agent_personal_cost(fp, a, shift[a])
+    return float(interval_cost(fp.required, cov, w.shortfall, w.overstaffing).sum()) + personal
