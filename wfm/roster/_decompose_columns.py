@@ -87,7 +87,7 @@ def agent_cover(fp: FlatProblem, row: np.ndarray, var_row: np.ndarray) -> np.nda
 class AgentPricer:
     """The one-agent CP-SAT model of agent ``a``, built once and re-solved with new interval values."""
 
-    def __init__(self, fp: FlatProblem, a: int, table: VariantTable) -> None:
+    def __init__(self, fp: FlatProblem, a: int, table: VariantTable, scale: int | None = None) -> None:
         self.fp, self.a, self.table = fp, a, table
         wide = np.broadcast_to(fp.usable, (len(fp.contracts), fp.n_days, fp.n_shifts))
         st = _Stage2(fp, np.zeros(wide.shape, dtype=np.int64), [a], wide, None, None, None)
@@ -96,7 +96,8 @@ class AgentPricer:
             getattr(st, rule)()
         w = fp.problem.weights
         personal = st.preference_terms(w.preference) + st.start_consistency_terms(w.start_consistency)
-        self.scale = 100 * integer_scale([wt for wt, _ in personal] + list(w.shortfall) + [w.overstaffing])
+        self.scale = scale or 100 * integer_scale([wt for wt, _ in personal] + list(w.shortfall)
+                                                  + [w.overstaffing])
         self.constant = sum(wt * v for wt, v in personal if isinstance(v, int))
         self.personal = [(int(round(wt * self.scale)), v) for wt, v in personal if not isinstance(v, int)]
         self.model = st.m
@@ -106,15 +107,19 @@ class AgentPricer:
         self.cell_key = np.array([table.key_index[d, s] for d, s, _ in self.cells], dtype=np.int64)
 
     def solve(self, key_value: np.ndarray, key_variant: np.ndarray, *, hint: np.ndarray | None,
-              time_limit_s: float, seed: int, offset: float = 0.0
+              time_limit_s: float, seed: int, offset: float = 0.0, round_down: bool = False
               ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
         """The agent's best roster when working (day, shift) is worth ``key_value`` (lower is better).
 
         Returns ``(shift_row, variant_row, objective, bound)`` — objective and proven lower bound of
         ``sum of key values + personal cost + offset`` — or ``None`` if CP-SAT found nothing in time.
+        CP-SAT needs integer costs: values are scaled and rounded to the nearest, or down with
+        ``round_down`` so the bound stays a valid lower bound of the unrounded problem (values are costs of
+        working, and an agent's roster has only non-negative terms).
         """
         m = self.model
-        coefs = np.round(key_value[self.cell_key] * self.scale).astype(np.int64)
+        scaled = key_value[self.cell_key] * self.scale
+        coefs = (np.floor(scaled + 1e-9) if round_down else np.round(scaled)).astype(np.int64)
         expr = cp_model.LinearExpr.weighted_sum(self.vars, coefs.tolist())
         if self.personal:
             expr = expr + sum(c * v for c, v in self.personal)
@@ -162,15 +167,20 @@ def _delta(fp: FlatProblem, base: np.ndarray) -> np.ndarray:
 def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pricers: dict[int, AgentPricer],
                          table: VariantTable, *, deadline: float, seed: int, max_sweeps: int = 50,
                          time_per_agent: float = 0.05, pool: ColumnPool | None = None,
-                         unplaced: set[int] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+                         unplaced: set[int] | None = None, threads: int = 1
+                         ) -> tuple[np.ndarray, np.ndarray, int]:
     """Re-roster one agent at a time against the others' cover, keeping each exact improvement.
 
     Stops when a whole sweep moves nobody, after ``max_sweeps`` sweeps, or at ``deadline``
     (``time.perf_counter()`` seconds). Columns met on the way are added to ``pool``. Agents in
     ``unplaced`` have no valid roster yet (a construction from scratch): they take their best response
-    whatever it costs, the first time round. Returns the roster, its break variants and the number of
-    improving moves.
+    whatever it costs, the first time round. With ``threads`` > 1, that many agents are priced at once
+    against the same cover (CP-SAT releases the GIL); each proposal is then re-priced exactly against the
+    cover the earlier ones left and kept only if it still improves, so every move stays an improvement
+    and a seed still gives one roster. Returns the roster, its break variants and the number of moves.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     unplaced = set() if unplaced is None else set(unplaced)
     shift, var = shift.copy(), var.copy()
     cov = np.zeros(len(fp.required), dtype=np.int64)
@@ -179,43 +189,63 @@ def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pr
     rng = np.random.default_rng(seed)
     # a construction places the most constrained agents first (fewest days available, fewest shifts)
     order = np.argsort(fp.available.sum(axis=1) * 100 + fp.allowed.sum(axis=1), kind="stable")
+    batch = 1 if unplaced else max(1, int(threads))
     moves = 0
-    for sweep in range(max_sweeps):
-        moved = 0
-        for a in (rng.permutation(fp.n_agents) if sweep or not unplaced else order):
-            if time.perf_counter() > deadline and not unplaced:
-                return shift, var, moves + moved
-            a = int(a)
-            mine = agent_cover(fp, shift[a], var[a])
-            base = cov.copy()
-            base[mine] -= 1
-            delta = _delta(fp, base)
-            key_value, key_variant = table.best(delta)
-            pricer = pricers.get(a)
-            if pricer is None:
-                pricer = pricers[a] = AgentPricer(fp, a, table)
-            now = float(delta[mine].sum()) + agent_personal_cost(fp, a, shift[a])
-            first = a in unplaced
-            got = pricer.solve(key_value, key_variant, hint=None if first else shift[a],
-                               time_limit_s=time_per_agent * (10 if first else 1), seed=seed + sweep)
-            if got is None:
-                if first:
-                    _no_roster(fp, a, pricer.status)
-                continue
-            row, vrow, value, _ = got
-            new_cover = agent_cover(fp, row, vrow)
-            value = float(delta[new_cover].sum()) + agent_personal_cost(fp, a, row)
-            if pool is not None:
-                pool.add(a, row, vrow, new_cover)
-            if value < now - 1e-9 or a in unplaced:
-                unplaced.discard(a)
-                shift[a], var[a] = row, vrow
-                cov = base
-                cov[new_cover] += 1
-                moved += 1
-        moves += moved
-        if not moved:
-            break
+
+    def propose(a: int, sweep: int) -> tuple[np.ndarray, np.ndarray] | None:
+        mine = agent_cover(fp, shift[a], var[a])
+        base = cov.copy()
+        base[mine] -= 1
+        key_value, key_variant = table.best(_delta(fp, base))
+        pricer = pricers.get(a)
+        if pricer is None:
+            pricer = pricers[a] = AgentPricer(fp, a, table)
+        first = a in unplaced
+        got = pricer.solve(key_value, key_variant, hint=None if first else shift[a],
+                           time_limit_s=time_per_agent * (10 if first else 1), seed=seed + sweep)
+        if got is None:
+            if first:
+                _no_roster(fp, a, pricer.status)
+            return None
+        return got[0], got[1]
+
+    with ThreadPoolExecutor(max_workers=max(1, int(threads))) as ex:
+        for sweep in range(max_sweeps):
+            moved = 0
+            agents = [int(a) for a in (rng.permutation(fp.n_agents) if sweep or not unplaced else order)]
+            for i in range(0, len(agents), batch):
+                if time.perf_counter() > deadline and not unplaced:
+                    return shift, var, moves + moved
+                chunk = agents[i:i + batch]
+                # pricers are built here, in this thread: CP-SAT model building is not thread-safe
+                for a in chunk:
+                    if a not in pricers:
+                        pricers[a] = AgentPricer(fp, a, table)
+                found = list(ex.map(propose, chunk, [sweep] * len(chunk))) if batch > 1 else \
+                    [propose(chunk[0], sweep)]
+                for a, got in zip(chunk, found, strict=True):
+                    if got is None:
+                        continue
+                    row, vrow = got
+                    mine = agent_cover(fp, shift[a], var[a])
+                    base = cov.copy()
+                    base[mine] -= 1
+                    delta = _delta(fp, base)
+                    now = float(delta[mine].sum()) + agent_personal_cost(fp, a, shift[a])
+                    new_cover = agent_cover(fp, row, vrow)
+                    value = float(delta[new_cover].sum()) + agent_personal_cost(fp, a, row)
+                    if pool is not None:
+                        pool.add(a, row, vrow, new_cover)
+                    if value < now - 1e-9 or a in unplaced:
+                        unplaced.discard(a)
+                        shift[a], var[a] = row, vrow
+                        cov = base
+                        cov[new_cover] += 1
+                        moved += 1
+            moves += moved
+            if not moved:
+                break
+            batch = max(1, int(threads))
     return shift, var, moves
 
 
@@ -394,7 +424,8 @@ def roster_from_columns(pool: ColumnPool, copies: np.ndarray) -> tuple[np.ndarra
 
 
 def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s: float, seed: int,
-            reproducible: bool, time_per_agent: float = 0.05) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+            reproducible: bool, threads: int = 1, time_per_agent: float = 0.05
+            ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Stage 3: best-response sweeps, then a master MIP over the rosters met, then sweeps again.
 
     With ``reproducible`` the sweeps are bounded by work (one deterministic budget per agent, a sweep
@@ -414,7 +445,8 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
     safety = (4.0 if reproducible else 1.0) * time_limit_s
     deadline = t0 + safety
     shift, var, moves = best_response_sweeps(fp, shift, var, pricers, table, deadline=deadline, seed=seed,
-                                             max_sweeps=max_sweeps, time_per_agent=time_per_agent, pool=pool)
+                                             max_sweeps=max_sweeps, time_per_agent=time_per_agent, pool=pool,
+                                             threads=threads)
     stats = {"moves": float(moves), "columns": float(len(pool))}
     left = deadline - time.perf_counter()
     if left > 2.0 and not reproducible:
@@ -426,7 +458,7 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
                 stats["mip_improved"] = 1.0
         shift, var, more = best_response_sweeps(fp, shift, var, pricers, table, deadline=deadline,
                                                 seed=seed + 1, max_sweeps=50, time_per_agent=time_per_agent,
-                                                pool=pool)
+                                                pool=pool, threads=threads)
         stats["moves"] += more
     stats["seconds"] = time.perf_counter() - t0
     return shift, var, stats
@@ -440,3 +472,78 @@ def _roster_value(fp: FlatProblem, shift: np.ndarray, var: np.ndarray) -> float:
         cov[agent_cover(fp, shift[a], var[a])] += 1
         personal += agent_personal_cost(fp, a, shift[a])
     return float(interval_cost(fp.required, cov, w.shortfall, w.overstaffing).sum()) + personal
+
+
+def lagrangian_bound(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, seed: int = 0,
+                     iterations: int = 50, upper: float | None = None) -> tuple[float, int]:
+    """A Lagrangian lower bound on the cover plus personal cost of any roster of ``fp``.
+
+    The interval rows ``cover + short tiers - over = required`` are relaxed with multipliers ``pi``; what
+    is left splits into one exact pricing problem per class of interchangeable agents (their contract
+    rules in full, unlike the aggregate rows of stage 1), so for any ``pi``::
+
+        L(pi) = pi . required + sum_g [sum_(tiers j < last) min(0, w_j - pi_g)]
+                + sum_k n_k * min over rosters r of class k (personal(r) - pi . cover(r))
+
+    with ``-overstaffing <= pi_g <= last shortfall weight``. Each class's minimum is CP-SAT's proven
+    bound (costs rounded down), so ``L`` is valid even when a pricing problem is not solved to the end.
+    Starting from ``duals`` (the stage-1 LP's interval duals, where ``L`` is already at least the stage-1
+    LP value), subgradient steps (Held–Karp, step halved after three non-improving steps, towards
+    ``upper``, a known roster's cost) raise it until ``iterations`` or ``time_limit_s`` seconds.
+
+    Returns the best bound and the number of evaluations of ``L``.
+    """
+    t0 = time.perf_counter()
+    w = fp.problem.weights
+    short_w = list(w.shortfall)
+    table = VariantTable(fp)
+    classes = agent_classes(fp)
+    pricers = {k: AgentPricer(fp, m[0], table, scale=10_000) for k, m in enumerate(classes)}
+    lo, hi = -float(w.overstaffing), float(short_w[-1])
+    req = fp.required
+    per = max(time_limit_s / max(4 * len(classes), 1), 0.02)
+
+    def evaluate(pi: np.ndarray) -> tuple[float, np.ndarray] | None:
+        total = float(pi @ req) + float(sum(np.minimum(0.0, wj - pi).sum() for wj in short_w[:-1]))
+        cov = np.zeros(len(req))
+        key_value, key_variant = table.best(-pi)
+        for k, members in enumerate(classes):
+            if time.perf_counter() - t0 > time_limit_s:
+                return None
+            got = pricers[k].solve(key_value, key_variant, hint=None, time_limit_s=per, seed=seed,
+                                   round_down=True)
+            if got is None:  # no roster at all in time: no bound from this multiplier
+                return None
+            row, vrow, _, bound = got
+            total += len(members) * bound
+            cov[agent_cover(fp, row, vrow)] += len(members)
+        return total, cov
+
+    pi = np.clip(np.asarray(duals, dtype=float), lo, hi)
+    got = evaluate(pi)
+    if got is None:
+        return -float("inf"), 0
+    best, cov = got
+    value, best_pi, theta, stall, n = best, pi.copy(), 0.1, 0, 1
+    target = upper if upper is not None else best * 2 + 1
+    for _ in range(iterations):
+        # subgradient of L at pi: what the priced rosters leave uncovered (tiers and over at their optima)
+        grad = req - cov - sum((pi > wj).astype(float) for wj in short_w[:-1])
+        grad[(pi <= lo) & (grad < 0)] = 0.0
+        grad[(pi >= hi) & (grad > 0)] = 0.0
+        norm = float(grad @ grad)
+        if norm <= 1e-12 or target <= value:
+            break
+        pi = np.clip(pi + theta * (target - value) / norm * grad, lo, hi)
+        got = evaluate(pi)
+        if got is None:
+            break
+        value, cov = got
+        n += 1
+        if value > best + 1e-9:
+            best, best_pi, stall = value, pi.copy(), 0
+        else:
+            stall += 1
+            if stall >= 3:
+                theta, stall, pi = theta / 2, 0, best_pi.copy()
+    return best, n

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
 
 __all__ = ["CapacityRow", "CoverProblem", "CoverResult", "cover_cost", "greedy_cover", "integer_scale",
-           "interval_cost", "lp_bound", "solve_cover", "solve_cover_mip", "solve_lp"]
+           "interval_cost", "lp_bound", "solve_cover", "solve_cover_mip", "solve_lp", "solve_lp_duals"]
 
 
 @dataclass(frozen=True)
@@ -447,6 +447,18 @@ def solve_lp(problem: CoverProblem) -> tuple[float, np.ndarray | None]:
     if res.status != 0:
         return -math.inf, None
     return float(res.fun), np.asarray(res.x[:problem.n_columns])
+
+
+def solve_lp_duals(problem: CoverProblem) -> tuple[float, np.ndarray | None]:
+    """LP value of the covering model and the duals of its interval rows (``(-inf, None)`` on failure)."""
+    from scipy.optimize import linprog
+
+    cost, a_eq, b_eq, a_ub, b_ub, lo, hi = _lp_arrays(problem)
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub if a_ub is not None else None, A_eq=a_eq, b_eq=b_eq,
+                  bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]), method="highs")
+    if res.status != 0:
+        return -math.inf, None
+    return float(res.fun), np.asarray(res.eqlin.marginals, dtype=float)[:len(problem.required)]
 
 
 def lp_bound(problem: CoverProblem) -> float:

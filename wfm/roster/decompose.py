@@ -34,6 +34,7 @@ final cover cost and shortfall, the shortfall lower bound, and the gaps between 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass, replace
 
@@ -48,6 +49,7 @@ from wfm.roster._decompose_cover import (
     solve_cover,
     solve_cover_mip,
     solve_lp,
+    solve_lp_duals,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
 from wfm.roster._decompose_polish import assign_variants
@@ -57,7 +59,7 @@ from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stag
 from wfm.roster._decompose_stage2 import solve_stage2
 from wfm.roster.models import RosterProblem, RosterSolution
 
-__all__ = ["DecompositionReport", "cover_lower_bound", "solve_decomposed"]
+__all__ = ["DecompositionReport", "cover_lower_bound", "shortfall_lower_bound", "solve_decomposed"]
 
 _ROUND_NODES = 200  # branch-and-bound nodes of a re-planning round's box MIP with one worker (reproducible)
 
@@ -176,6 +178,39 @@ def cover_lower_bound(problem: RosterProblem, *, time_limit_s: float = 20.0, wor
     """
     _validate(time_limit_s, workers)
     return float(_stage1(problem, time_limit_s, workers, seed)[4].bound)
+
+
+def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0, seed: int = 0) -> float:
+    """Fewest agent-intervals short that any roster of ``problem`` can have (a proven lower bound).
+
+    Two bounds, the better one returned: the LP relaxation of the stage-1 covering model (aggregate
+    contract rows, about a second) and a Lagrangian bound started from that LP's interval duals, in
+    which every class of interchangeable agents is priced under its full contract rules
+    (:func:`wfm.roster._decompose_columns.lagrangian_bound`); the second is never below the first at its
+    start and climbs by subgradient steps for ``time_limit_s``.
+
+    Parameters
+    ----------
+    problem:
+        A call-centre roster problem (head-count interval requirements).
+    time_limit_s:
+        Budget of the Lagrangian part, seconds (the bound is valid whenever it stops).
+    seed:
+        Random seed of the CP-SAT pricing solves.
+    """
+    from wfm.roster._decompose_columns import lagrangian_bound
+
+    if time_limit_s <= 0:
+        raise InvalidParameterError(f"`time_limit_s` must be > 0; got {time_limit_s}")
+    weights = problem.weights.model_copy(update={"shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0,
+                                                 "start_consistency": 0.0, "fairness": 0.0})
+    fp = flatten(problem.model_copy(update={"weights": weights}))
+    cover, _, _ = build_stage1(fp, short_weights=(1.0,), over_weight=0.0)
+    lp, duals = solve_lp_duals(cover)
+    if duals is None:
+        return max(lp, 0.0)
+    bound, _ = lagrangian_bound(fp, duals, time_limit_s=time_limit_s, seed=seed)
+    return max(lp, bound, 0.0)
 
 
 def _marginal_values(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns,
@@ -310,7 +345,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
-                                            reproducible=workers == 1)
+                                            reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1))
         n_polish = int(br["moves"])
         seconds["stage3"] = time.perf_counter() - t3
         start_counts = _variant_counts(cols, shift, var)
