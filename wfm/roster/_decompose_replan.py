@@ -21,9 +21,9 @@ import numpy as np
 
 from wfm.roster._decompose_cover import CoverProblem, CoverResult
 from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_polish import assign_variants, coverage
 from wfm.roster._decompose_stage1 import Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import _fills, place_agent
+from wfm.roster._decompose_variants import assign_variants, coverage
 
 __all__ = ["ReplanResult", "subproblem", "replan_construct"]
 

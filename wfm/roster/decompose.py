@@ -16,14 +16,19 @@ set covering for shift scheduling, then tour assignment) splits it:
    of the remaining agents, stage 1 is solved again for the agents still unplaced against the cover the
    placed ones leave missing, so the last agents get a plan sized to their own capacity; one plan for all
    (:mod:`wfm.roster._decompose_stage2`) left about a tenth of its slots unworkable.
-3. **Stage 3 — search** (:mod:`wfm.roster._decompose_polish`): neighbourhoods (one contract group over a
-   window of days, or a few agents over the horizon) are re-optimised by CP-SAT on the *true* objective —
-   interval cover with breaks, preferences, start times — everything else fixed, keeping each improvement.
+3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
+   re-rostered by a one-agent CP-SAT model against the cover everyone else leaves. One agent adds 0 or 1 to
+   each interval, so its effect on the convex cover cost is linear and the move is exact: the true
+   objective (interval cover with breaks, preferences, start times) never gets worse. Seeded noise on the
+   values, with equal-cost moves kept, lets the search cross plateaus (a hole moved, not yet filled).
+   Agents are priced two at a time on two workers.
 4. **Breaks** are re-placed with the per-(day, shift) head-counts fixed, and every penalty is priced exactly
    as the monolithic model and the checker price it.
 
 What the decomposition loses is reported: ``solution.info["decomposition"]`` holds the stage-1 bound, the
 final cover cost and shortfall, the shortfall lower bound, and the gaps between them.
+:func:`shortfall_lower_bound` computes a stronger bound on shortfall (Lagrangian, full contract rules per
+agent class) when a benchmark or a planner wants to know how far a roster is from the best possible.
 
 >>> from wfm.roster.instances import call_centre_instance
 >>> from wfm.roster.decompose import solve_decomposed
@@ -52,11 +57,11 @@ from wfm.roster._decompose_cover import (
     solve_lp_duals,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
-from wfm.roster._decompose_polish import assign_variants
 from wfm.roster._decompose_replan import replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
+from wfm.roster._decompose_variants import assign_variants
 from wfm.roster.models import RosterProblem, RosterSolution
 
 __all__ = ["DecompositionReport", "cover_lower_bound", "shortfall_lower_bound", "solve_decomposed"]
