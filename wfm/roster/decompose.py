@@ -94,8 +94,8 @@ class DecompositionReport:
         stage-1 optimality gap.
     unfilled_slots, extra_shifts:
         Stage-1 slots the stage-2 construction left open, and shifts it added beyond them.
-    neighbourhoods:
-        Neighbourhoods the stage-3 search re-optimised on the true objective.
+    stage3_moves:
+        Agent rosters the stage-3 best-response sweeps replaced (improving or equal-cost moves).
     seconds:
         Wall time of each step, seconds.
     """
@@ -112,7 +112,7 @@ class DecompositionReport:
     unfilled_slots: int
     extra_shifts: int
     stage2_status: str
-    neighbourhoods: int
+    stage3_moves: int
     seconds: dict[str, float]
 
 
@@ -338,7 +338,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
                            workers=workers, seed=seed, search=False)
         shift, unfilled, extra, st2_status = st2.shift, st2.unfilled, st2.extra, st2.status
     seconds["stage2"] = time.perf_counter() - t1
-    n_polish = 0
+    n_moves = 0
     if search:
         # stage 3: neighbourhood search on the true objective, from the stage-2 roster
         t3 = time.perf_counter()
@@ -353,7 +353,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
                                             reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1))
-        n_polish = int(br["moves"])
+        n_moves = int(br["moves"])
         seconds["stage3"] = time.perf_counter() - t3
         start_counts = _variant_counts(cols, shift, var)
     else:
@@ -384,7 +384,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shortfall_lower_bound=max(float(short_bound), 0.0),
         cover_gap=(cover_cost - float(res.bound)) / max(1.0, float(res.bound)),
         unfilled_slots=unfilled, extra_shifts=extra, stage2_status=st2_status,
-        neighbourhoods=n_polish, seconds=seconds)
+        stage3_moves=n_moves, seconds=seconds)
     elapsed = time.perf_counter() - t0
     gap = (objective - bound) / max(1.0, abs(objective))
     return RosterSolution(status="FEASIBLE" if gap > 1e-9 else "OPTIMAL", assignments=assignments,
