@@ -5,6 +5,10 @@ thread. Rostering rewards focused neighbourhoods (a few agents' whole horizon, o
 days), so this loop repeatedly frees one such neighbourhood, fixes every other ``work`` literal at its value
 in the incumbent, and re-solves that small model with both workers and a strong LP, keeping any roster that is
 no worse. The neighbourhood size adapts: grown when sub-solves finish optimal, shrunk when they time out.
+
+:func:`improve_parallel` (used for shift-type cover) runs one-thread sub-solves side by side instead, fixes
+the rest through variable domains (cheap), and draws half its neighbourhoods around the cells the incumbent
+leaves short: many small, fast moves where :func:`improve` makes a few large ones.
 """
 
 from __future__ import annotations
@@ -30,24 +34,64 @@ class LnsStats:
     trace: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _neighbourhood(rm: RosterModel, rng: random.Random, size: float) -> set[tuple[int, int]]:
-    """(agent, day) cells to free: a few agents' horizon, or all agents over a window of days, or a mix."""
+def _short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
+    """``(day, shift, missing agents)`` of each shift-type demand the roster leaves short."""
+    have: dict[tuple[int, int], int] = {}
+    for (_a, d, s), v in values.items():
+        if v:
+            have[d, s] = have.get((d, s), 0) + 1
+    out = []
+    for sd in rm.problem.shift_demands:
+        s = rm.shift_index[sd.shift]
+        if sd.under_weight > 0 and have.get((sd.day, s), 0) < sd.required:
+            out.append((sd.day, s, sd.required - have.get((sd.day, s), 0)))
+    return out
+
+
+def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
+                   short: list[tuple[int, int, int]] | None = None,
+                   values: dict[tuple[int, int, int], int] | None = None) -> set[tuple[int, int]]:
+    """(agent, day) cells to free: a few agents' horizon, or all agents over a window of days, or a mix.
+
+    With ``short`` cells (demand left uncovered) half the neighbourhoods are drawn around one of them: the
+    window holds its day, and the agents include some who are off that day and may work its shift, since
+    covering it takes one of them plus the colleagues whose days move to make room.
+    """
     n_a, n_d = len(rm.agents), rm.n_days
     kind = rng.random()
     cells: set[tuple[int, int]] = set()
+    focus = short[rng.randrange(len(short))] if short and values is not None and rng.random() < 0.5 else None
+
+    def start(length: int) -> int:
+        if focus is None:
+            return rng.randrange(0, n_d - length + 1)
+        lo, hi = max(0, focus[0] - length + 1), min(focus[0], n_d - length)
+        return rng.randint(lo, hi)
+
+    def pick(k: int) -> list[int]:
+        if focus is None:
+            return rng.sample(range(n_a), k)
+        d, s, _ = focus
+        sid = rm.shifts[s].id
+        idle = [a for a in range(n_a) if (a, d, s) in rm.work and rm.agents[a].max_shifts.get(sid, 1) > 0
+                and not any(values.get((a, d, ss), 0) for ss in range(len(rm.shifts)))]
+        chosen = rng.sample(idle, min(len(idle), max(1, k // 2)))
+        rest = [a for a in range(n_a) if a not in chosen]
+        return chosen + rng.sample(rest, max(0, min(len(rest), k - len(chosen))))
+
     if kind < 0.25:
         k = max(2, min(n_a, round(size * n_a)))
-        for a in rng.sample(range(n_a), k):
+        for a in pick(k):
             cells.update((a, d) for d in range(n_d))
     elif kind < 0.75:
         length = max(3, min(n_d, round(size * n_d * 1.5)))
-        d0 = rng.randrange(0, n_d - length + 1)
+        d0 = start(length)
         cells.update((a, d) for a in range(n_a) for d in range(d0, d0 + length))
     else:
         k = max(2, min(n_a, round(2 * size * n_a)))
         length = max(5, min(n_d, round(0.6 * n_d)))
-        d0 = rng.randrange(0, n_d - length + 1)
-        for a in rng.sample(range(n_a), k):
+        d0 = start(length)
+        for a in pick(k):
             cells.update((a, d) for d in range(d0, d0 + length))
     return cells
 
@@ -127,3 +171,113 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         else:
             size = max(0.05, size * 0.9)
     return values, objective, stats
+
+
+def _sub_solve(base: cp_model.CpModel, index: dict[tuple[int, int, int], int], free: set[tuple[int, int]],
+               incumbent: list[int], limit: int, time_s: float, seed: int) -> tuple[int, list[int], bool]:
+    """Re-solve ``base`` with every ``work`` literal outside ``free`` fixed at the incumbent (one worker).
+
+    Fixing is done on the variables' domains of a copied proto, which is much cheaper than adding one
+    equality per literal. Returns ``(objective, solution, proved optimal)``; objective ``-1`` if none.
+    """
+    sub = cp_model.CpModel()
+    sub.proto.copy_from(base.proto)
+    variables = sub.proto.variables
+    for key, i in index.items():
+        if (key[0], key[1]) not in free:
+            domain = variables[i].domain
+            domain.clear()
+            domain.extend([incumbent[i], incumbent[i]])
+    obj = sub.proto.objective
+    ct = sub.proto.constraints.add()
+    ct.linear.vars.extend(obj.vars)
+    ct.linear.coeffs.extend(obj.coeffs)
+    ct.linear.domain.extend([-(1 << 60), limit])  # no worse than the incumbent (in proto units, no offset)
+    sub.proto.solution_hint.vars.extend(range(len(incumbent)))
+    sub.proto.solution_hint.values.extend(incumbent)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_s
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2
+    status = solver.solve(sub)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return -1, [], status == cp_model.INFEASIBLE
+    return round(solver.objective_value), list(solver.response_proto.solution), status == cp_model.OPTIMAL
+
+
+def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, deadline: float, workers: int,
+                     seed: int, sub_time_s: float = 1.0, patience_s: float | None = None,
+                     focus: bool = True) -> tuple[list[int], int, LnsStats]:
+    """Large-neighbourhood search with ``workers`` one-thread sub-solves running side by side.
+
+    Each round draws one neighbourhood per worker from the same incumbent, re-solves them in parallel
+    (CP-SAT releases the GIL) and keeps the best result that is no worse than the incumbent; many small,
+    fast sub-solves beat few large ones on rosters, where an improvement is a coordinated change of a few
+    agents or a few days.
+
+    Parameters
+    ----------
+    rm : RosterModel
+        The full model; never changed.
+    incumbent : list of int
+        Value of every model variable in the starting roster.
+    objective : int
+        Its objective in the model's integer units (offset included).
+    deadline : float
+        ``time.perf_counter()`` value to stop at, seconds.
+    workers : int
+        Sub-solves per round (one thread each).
+    seed : int
+        Seeds the neighbourhood choice and the sub-solves.
+    sub_time_s : float, default 1
+        Time limit of one sub-solve, seconds.
+    patience_s : float, optional
+        Stop after this many seconds without an improvement; default: run until the deadline.
+    focus : bool, default True
+        Draw half the neighbourhoods around shift-type demand the incumbent leaves short.
+
+    Returns
+    -------
+    (solution, objective, stats)
+        Every variable's value in the best roster, its objective, and search statistics.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(seed)
+    stats = LnsStats(solution=list(incumbent))
+    t0 = time.perf_counter()
+    index = {key: x.index for key, x in rm.work.items()}
+    offset = round(rm.model.proto.objective.offset)
+    size = 0.1
+    best = list(incumbent)
+    last_gain = time.perf_counter()
+    n = max(1, workers)
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        while True:
+            left = deadline - time.perf_counter()
+            if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
+                break
+            values = {key: best[i] for key, i in index.items()}
+            short = _short_cells(rm, values) if focus else None
+            jobs = []
+            for _ in range(n):
+                free = _neighbourhood(rm, rng, size, short, values)
+                jobs.append(pool.submit(_sub_solve, rm.model, index, free, best, objective - offset,
+                                        min(sub_time_s, left), rng.randrange(1 << 30)))
+            results = [j.result() for j in jobs]
+            stats.iterations += len(results)
+            for _obj, _sol, proved in results:
+                # an easy neighbourhood (solved to optimality) may grow, a hard one shrinks
+                size = min(0.5, size * 1.1) if proved else max(0.03, size * 0.9)
+            found = [(o, s) for o, s, _ in results if s]
+            if found:
+                new, sol = min(found, key=lambda r: r[0])
+                if new < objective:
+                    last_gain = time.perf_counter()
+                    stats.improvements += 1
+                    stats.trace.append((time.perf_counter() - t0, new))
+                if new <= objective:
+                    objective, best = new, sol
+    stats.solution = best
+    return best, objective, stats
