@@ -103,3 +103,26 @@ def test_shortfall_bound_rejects_a_bad_budget(week) -> None:
 
     with pytest.raises(InvalidParameterError, match="time_limit_s"):
         shortfall_lower_bound(week[0], time_limit_s=0)
+
+
+def _spread(problem, sol, tag: str) -> int:  # noqa: ANN001
+    from wfm.roster.checker import check
+
+    report = check(problem, sol)
+    assert report.ok, str(report)
+    return sum(p.amount for p in report.penalties if p.name == f"unfair({tag})")
+
+
+def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted() -> None:
+    base = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
+    weights = base.weights.model_copy(update={"fairness_tags": ["split", "weekend"]})
+    plain = base.model_copy(update={"weights": weights.model_copy(update={"fairness": 0.0})})
+    fair = base.model_copy(update={"weights": weights.model_copy(update={"fairness": 60.0})})
+    sol_plain = solve_decomposed(plain, time_limit_s=10, workers=1, seed=0)
+    sol_fair = solve_decomposed(fair, time_limit_s=10, workers=1, seed=0)
+    # the decomposed objective prices fairness exactly as the checker does
+    assert sol_fair.objective == pytest.approx(check(fair, sol_fair).objective)
+    judged = plain.model_copy(update={"weights": fair.weights})
+    spread_plain = sum(_spread(judged, sol_plain, tag) for tag in ("split", "weekend"))
+    spread_fair = sum(_spread(fair, sol_fair, tag) for tag in ("split", "weekend"))
+    assert spread_fair < spread_plain

@@ -111,9 +111,27 @@ class AgentPricer:
         self.cells = [(d, s, x) for (_a, d, s), x in st.work.items()]
         self.vars = [x for _, _, x in self.cells]
         self.cell_key = np.array([table.key_index[d, s] for d, s, _ in self.cells], dtype=np.int64)
+        # fairness: the agent's count c of each tag in unary, b[k] <=> c >= k+1, so that the spread it leaves,
+        # max(M, c) - min(m, c) = M + sum(b[k] for k >= M) - sum(b[k] for k < m), is linear in b with
+        # coefficients set per visit from the others' max M and min m (the model itself never changes)
+        self.fair: dict[str, list[cp_model.IntVar]] = {}
+        self.fair_weight = int(round(w.fairness * self.scale))
+        if self.fair_weight:
+            for tag, members in fairness_members(fp).items():
+                if a not in members or len(members) < 2:
+                    continue
+                xs = [x for d, s, x in self.cells if _counts_for(fp, tag, d, s)]
+                if not xs:
+                    continue
+                b = [st.m.new_bool_var(f"fair({tag}, >={k + 1})") for k in range(len(xs))]
+                st.m.add(sum(b) == sum(xs))
+                for k in range(len(b) - 1):
+                    st.m.add_implication(b[k + 1], b[k])
+                self.fair[tag] = b
 
     def solve(self, key_value: np.ndarray, key_variant: np.ndarray, *, hint: np.ndarray | None,
-              time_limit_s: float, seed: int, offset: float = 0.0, round_down: bool = False
+              time_limit_s: float, seed: int, offset: float = 0.0, round_down: bool = False,
+              others: dict[str, tuple[int, int]] | None = None
               ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
         """The agent's best roster when working (day, shift) is worth ``key_value`` (lower is better).
 
@@ -121,7 +139,9 @@ class AgentPricer:
         ``sum of key values + personal cost + offset`` — or ``None`` if CP-SAT found nothing in time.
         CP-SAT needs integer costs: values are scaled and rounded to the nearest, or down with
         ``round_down`` so the bound stays a valid lower bound of the unrounded problem (values are costs of
-        working, and an agent's roster has only non-negative terms).
+        working, and an agent's roster has only non-negative terms). ``others`` gives, per fairness tag,
+        the largest and smallest count among the other agents; the agent then pays the fairness weight
+        for each unit its own count widens that spread (exactly ``max(M, c) - min(m, c)``).
         """
         m = self.model
         scaled = key_value[self.cell_key] * self.scale
@@ -129,6 +149,14 @@ class AgentPricer:
         expr = cp_model.LinearExpr.weighted_sum(self.vars, coefs.tolist())
         if self.personal:
             expr = expr + sum(c * v for c, v in self.personal)
+        fair_offset = 0.0
+        if self.fair and others:
+            for tag, b in self.fair.items():
+                if tag not in others:
+                    continue
+                top, bottom = others[tag]
+                expr = expr + self.fair_weight * (sum(b[top:]) - sum(b[:bottom]))
+                fair_offset += self.fair_weight * top / self.scale
         m.minimize(expr)
         m.clear_hints()
         if hint is not None:
@@ -149,9 +177,71 @@ class AgentPricer:
             if on:
                 row[d] = s
                 var[d] = key_variant[k]
-        extra = self.constant + offset
+        extra = self.constant + offset + fair_offset
         bound = solver.best_objective_bound / self.scale + extra
         return row, var, solver.objective_value / self.scale + extra, bound
+
+
+def _counts_for(fp: FlatProblem, tag: str, d: int, s: int) -> bool:
+    """Whether working shift ``s`` on day ``d`` counts for fairness tag ``tag`` ('weekend': weekend days)."""
+    if tag == "weekend":
+        return any(d in g for g in fp.weekend_groups)
+    return tag in fp.tags[s]
+
+
+def fairness_members(fp: FlatProblem) -> dict[str, list[int]]:
+    """Agents counted in the spread of each fairness tag, as :mod:`wfm.roster.rules.soft` counts them."""
+    w = fp.problem.weights
+    out: dict[str, list[int]] = {}
+    if w.fairness <= 0:
+        return out
+    weekend = any(fp.weekend_groups)
+    for tag in w.fairness_tags:
+        if tag == "weekend":
+            out[tag] = list(range(fp.n_agents)) if weekend else []
+            continue
+        if not any(tag in t for t in fp.tags):
+            out[tag] = []
+            continue
+        out[tag] = [a for a, agent in enumerate(fp.problem.agents)
+                    if any(tag in fp.tags[s] and fp.allowed[a, s] and agent.max_shifts.get(fp.shifts[s].id, 1) > 0
+                           for s in range(fp.n_shifts))]
+    return out
+
+
+class _Fairness:
+    """Each agent's count of each fairness tag, so a best response can be priced against the others."""
+
+    def __init__(self, fp: FlatProblem, shift: np.ndarray) -> None:
+        self.fp = fp
+        self.weight = float(fp.problem.weights.fairness)
+        self.members = {t: m for t, m in fairness_members(fp).items() if len(m) >= 2}
+        self.counts = {t: np.array([self.count(t, shift[a]) for a in range(fp.n_agents)], dtype=np.int64)
+                       for t in self.members}
+
+    def count(self, tag: str, row: np.ndarray) -> int:
+        return int(sum(1 for d in range(self.fp.n_days) if row[d] >= 0 and _counts_for(self.fp, tag, d, row[d])))
+
+    def others(self, a: int) -> dict[str, tuple[int, int]]:
+        out = {}
+        for tag, members in self.members.items():
+            if a not in members:
+                continue
+            vals = self.counts[tag][[m for m in members if m != a]]
+            out[tag] = (int(vals.max()), int(vals.min()))
+        return out
+
+    def cost(self, a: int, row: np.ndarray, others: dict[str, tuple[int, int]]) -> float:
+        """The spread cost with agent ``a`` working ``row`` and everyone else as counted."""
+        total = 0.0
+        for tag, (top, bottom) in others.items():
+            c = self.count(tag, row)
+            total += self.weight * (max(top, c) - min(bottom, c))
+        return total
+
+    def update(self, a: int, row: np.ndarray) -> None:
+        for tag in self.members:
+            self.counts[tag][a] = self.count(tag, row)
 
 
 def _no_roster(fp: FlatProblem, a: int, status: int) -> None:
@@ -200,6 +290,7 @@ def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pr
     order = np.argsort(fp.available.sum(axis=1) * 100 + fp.allowed.sum(axis=1), kind="stable")
     batch = 1 if unplaced else max(1, int(threads))
     moves = 0
+    fair = _Fairness(fp, shift)
 
     def propose(a: int, sweep: int) -> tuple[np.ndarray, np.ndarray] | None:
         mine = agent_cover(fp, shift[a], var[a])
@@ -214,7 +305,8 @@ def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pr
             pricer = pricers[a] = AgentPricer(fp, a, table)
         first = a in unplaced
         got = pricer.solve(key_value, key_variant, hint=None if first else shift[a],
-                           time_limit_s=time_per_agent * (_FIRST_FACTOR if first else 1), seed=seed + sweep)
+                           time_limit_s=time_per_agent * (_FIRST_FACTOR if first else 1), seed=seed + sweep,
+                           others=fair.others(a))
         if got is None:
             if first:
                 _no_roster(fp, a, pricer.status)
@@ -243,13 +335,17 @@ def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pr
                     base = cov.copy()
                     base[mine] -= 1
                     delta = _delta(fp, base)
-                    now = float(delta[mine].sum()) + agent_personal_cost(fp, a, shift[a])
+                    others = fair.others(a)
+                    now = float(delta[mine].sum()) + agent_personal_cost(fp, a, shift[a]) + \
+                        fair.cost(a, shift[a], others)
                     new_cover = agent_cover(fp, row, vrow)
-                    value = float(delta[new_cover].sum()) + agent_personal_cost(fp, a, row)
+                    value = float(delta[new_cover].sum()) + agent_personal_cost(fp, a, row) + \
+                        fair.cost(a, row, others)
                     same = np.array_equal(row, shift[a]) and np.array_equal(vrow, var[a])
                     if value < now - 1e-9 or a in unplaced or (noise > 0 and not same and value <= now + 1e-9):
                         unplaced.discard(a)
                         shift[a], var[a] = row, vrow
+                        fair.update(a, row)
                         cov = base
                         cov[new_cover] += 1
                         moved += 1

@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from wfm.exceptions import InvalidParameterError
+from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
 from wfm.roster._decompose_columns import improve as improve_by_columns
 from wfm.roster._decompose_cover import (
     CoverProblem,
@@ -68,7 +68,9 @@ __all__ = ["DecompositionReport", "cover_lower_bound", "shortfall_lower_bound", 
 
 # share of the budget for the re-planned construction; the best-response sweeps take the rest
 _CONSTRUCTION_SHARE = 0.3
-_ROUND_NODES = 200  # branch-and-bound nodes of a re-planning round's box MIP with one worker (reproducible)
+# box MIPs of the re-planning rounds: CP-SAT (HiGHS through scipy is faster per round but stops on the
+# wall clock, and once aborted the process with a heap corruption inside milp)
+_ROUND_ENGINE = "cpsat"
 
 
 @dataclass
@@ -134,16 +136,18 @@ def _stage1(problem: RosterProblem, time_limit_s: float, workers: int | None,
     fp = flatten(problem)
     w = problem.weights
     cover, cols, groups = build_stage1(fp, short_weights=tuple(w.shortfall), over_weight=w.overstaffing)
-    res = _solve_cover_box(cover, time_limit_s, workers, seed)
+    # one worker is the reproducible mode: deterministic time, not the clock, ends the box search
+    res = _solve_cover_box(cover, time_limit_s, workers, seed, "cpsat" if workers == 1 else "highs")
     return fp, cover, cols, groups, res
 
 
 def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | None, seed: int,
-                     node_limit: int | None = None) -> CoverResult:
+                     engine: str = "highs") -> CoverResult:
     """The LP relaxation of ``cover`` (its bound), then the integer model inside the LP's rounding box.
 
-    With ``node_limit`` the box MIP stops after that many branch-and-bound nodes, the wall clock (four
-    times ``time_limit_s`` then) only a safety net, so one worker and one seed give one answer.
+    ``engine="highs"`` solves the box MIP with HiGHS' branch-and-cut (fast, but stopped by the wall clock);
+    ``"cpsat"`` with CP-SAT from the rounded LP solution, which with one worker is bounded by deterministic
+    time, so one seed gives one answer on a loaded machine too.
     """
     t0 = time.perf_counter()
     bound, x = solve_lp(cover)
@@ -152,9 +156,15 @@ def _solve_cover_box(cover: CoverProblem, time_limit_s: float, workers: int | No
         lo = np.maximum(np.floor(x + 1e-6), cover.lower).astype(np.int64)
         hi = np.maximum(np.minimum(np.ceil(x - 1e-6), cover.upper), lo).astype(np.int64)
         box = replace(cover, lower=lo, upper=hi)
-        limit = max(time_limit_s - (time.perf_counter() - t0), 1.0)
-        res = solve_cover_mip(box, time_limit_s=limit if node_limit is None else 4 * limit,
-                              node_limit=node_limit)
+        if engine == "cpsat":
+            limit = max(time_limit_s if workers == 1 else time_limit_s - (time.perf_counter() - t0), 0.5)
+            try:
+                res = solve_cover(box, time_limit_s=limit, workers=workers, seed=seed,
+                                  hint=np.clip(np.round(x), lo, hi).astype(np.int64))
+            except (NoSolutionError, InfeasibleError):
+                res = None
+        else:
+            res = solve_cover_mip(box, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0))
     if res is None:  # no LP or nothing in the box: the full model with CP-SAT
         hint = None if x is None else np.round(x).astype(np.int64)
         res = solve_cover(cover, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0),
@@ -328,9 +338,9 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     reserve = min(max(0.06 * time_limit_s, 2.0), 5.0)  # breaks and extraction (1.3-3.4 s at 150 agents)
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
     if replan:
-        nodes = _ROUND_NODES if workers == 1 else None
         rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
-                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, nodes), _marginal_values,
+                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, _ROUND_ENGINE),
+                              _marginal_values,
                               time_limit_s=max(_CONSTRUCTION_SHARE * time_limit_s, 1.0), seed=seed)
         shift, unfilled, extra, st2_status = rp.shift, rp.unfilled, rp.extra, f"REPLANNED({rp.rounds})"
     else:
