@@ -126,3 +126,11 @@ def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted() -> None:
     spread_plain = sum(_spread(judged, sol_plain, tag) for tag in ("split", "weekend"))
     spread_fair = sum(_spread(fair, sol_fair, tag) for tag in ("split", "weekend"))
     assert spread_fair < spread_plain
+
+
+def test_one_worker_gives_one_roster_on_a_two_week_problem() -> None:
+    # the box searches of stage 1 and of the re-planning rounds once stopped on the wall clock here
+    problem = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
+    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0) for _ in range(2)]
+    assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
+    assert runs[0].objective == runs[1].objective
