@@ -9,13 +9,15 @@ set covering for shift scheduling, then tour assignment) splits it:
    aggregate rows that sum each contract's per-agent rules over its agents (one shift a day, working days,
    paid minutes and tagged shifts per week, rest between days, minimum runs of days off, weekends). Every row
    holds for any roster, so the LP relaxation (HiGHS) is a **lower bound on the cover cost of every roster**,
-   hence on the roster objective. The integer counts are found by HiGHS inside the LP's rounding box.
+   hence on the roster objective. The integer counts are searched inside the LP's rounding box
+   (HiGHS branch-and-cut; CP-SAT on deterministic time with one worker, so one seed gives one roster).
 2. **Stage 2 — construction with re-planning** (:mod:`wfm.roster._decompose_replan`): agents, most
    constrained first, each take the most valuable planned slots that their contract allows (a one-agent
    CP-SAT model with the rules read exactly as :mod:`wfm.roster.rules.hard` reads them). After each quarter
    of the remaining agents, stage 1 is solved again for the agents still unplaced against the cover the
    placed ones leave missing, so the last agents get a plan sized to their own capacity; one plan for all
-   (:mod:`wfm.roster._decompose_stage2`) left about a tenth of its slots unworkable.
+   (:mod:`wfm.roster._decompose_stage2`) left about a tenth of its slots unworkable. Each round's box search
+   is CP-SAT (as fast as HiGHS here, and never stopped by the wall clock).
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
    re-rostered by a one-agent CP-SAT model against the cover everyone else leaves. One agent adds 0 or 1 to
    each interval, so its effect on the convex cover cost is linear and the move is exact: the true
