@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from wfm.roster.model import RosterModel
 
-__all__ = ["LnsStats", "improve"]
+__all__ = ["LnsStats", "improve", "improve_parallel"]
 
 
 @dataclass
