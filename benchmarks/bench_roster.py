@@ -99,8 +99,9 @@ def run(quick: bool) -> list[Table]:
         print(f"  {n_agents} agents: baselines done", flush=True)
         if weeks != 4:
             table.notes.append(f"quick mode: the {n_agents}-agent instance has {weeks} weeks")
-    table.notes.append("agents '150 @0.85': the 150-agent instance with load=0.85 (required agent-intervals 85% of "
-                       "what the agents can work) instead of 0.95; decomposed only")
+    if any(load != 0.95 for _, _, load, _ in sizes):
+        table.notes.append("agents '150 @0.85': the 150-agent instance with load=0.85 (required agent-intervals 85% "
+                           "of what the agents can work) instead of 0.95; decomposed only")
     table.notes.append(f"instances from the {source} profile; objective and cover cost in the objective's units "
                        "(shortfall 100/150/250/400 per agent-interval, convex; over-staffing 5)")
     table.notes.append("gap % = (cover cost - cover LB) / cover LB; cover LB is the LP relaxation of the "
