@@ -23,7 +23,7 @@ from wfm.roster._decompose_cover import CoverProblem, CoverResult
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster._decompose_stage1 import Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import _fills, place_agent
-from wfm.roster._decompose_variants import assign_variants, coverage
+from wfm.roster._decompose_variants import assign_variants, coverage, variant_counts
 
 __all__ = ["ReplanResult", "subproblem", "replan_construct"]
 
@@ -126,13 +126,7 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
             done = _fills(fp, shift) - placed_fill
             unfilled = int(np.maximum(slots - done, 0).sum())
             extra = int(np.maximum(done - slots, 0).sum())
-        per_ds: dict[tuple[int, int], np.ndarray] = {}
-        for c, (d, s, v) in enumerate(zip(cols.day, cols.shift, cols.variant, strict=True)):
-            key = (int(d), int(s))
-            if key not in per_ds:
-                per_ds[key] = np.zeros(len(fp.variants[key]), dtype=np.int64)
-            per_ds[key][v] += res.counts[c]
-        base = base + coverage(fp, mine, assign_variants(fp, mine, per_ds))
+        base = base + coverage(fp, mine, assign_variants(fp, mine, variant_counts(fp, cols, res.counts)))
         placed_fill = placed_fill + fill
         pos += size
     return ReplanResult(shift=shift, rounds=len(sizes), unfilled=unfilled, extra=extra,

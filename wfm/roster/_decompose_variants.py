@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from wfm.roster._decompose_data import FlatProblem
+from wfm.roster._decompose_stage1 import Stage1Columns
 
-__all__ = ["assign_variants", "coverage"]
+__all__ = ["assign_variants", "coverage", "variant_counts"]
 
 
 def assign_variants(fp: FlatProblem, shift: np.ndarray, counts: dict[tuple[int, int], np.ndarray] | None = None
@@ -37,3 +38,15 @@ def coverage(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, skip: set[tupl
             continue
         cov[fp.variants[int(d), int(shift[a, d])][int(var[a, d])].intervals] += 1
     return cov
+
+
+def variant_counts(fp: FlatProblem, cols: Stage1Columns, counts: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """Agents per break variant of each (day, shift), summed over the stage-1 columns (``cols``) and their
+    ``counts`` (the contract groups of a column do not matter for breaks)."""
+    out: dict[tuple[int, int], np.ndarray] = {}
+    for c, (d, s, v) in enumerate(zip(cols.day, cols.shift, cols.variant, strict=True)):
+        key = (int(d), int(s))
+        if key not in out:
+            out[key] = np.zeros(len(fp.variants[key]), dtype=np.int64)
+        out[key][v] += counts[c]
+    return out

@@ -63,7 +63,7 @@ from wfm.roster._decompose_replan import replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
-from wfm.roster._decompose_variants import assign_variants
+from wfm.roster._decompose_variants import assign_variants, variant_counts
 from wfm.roster.models import RosterProblem, RosterSolution
 
 __all__ = ["DecompositionReport", "cover_lower_bound", "shortfall_lower_bound", "solve_decomposed"]
@@ -352,15 +352,9 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     seconds["stage2"] = time.perf_counter() - t1
     n_moves = 0
     if search:
-        # stage 3: neighbourhood search on the true objective, from the stage-2 roster
+        # stage 3: best-response sweeps on the true objective, from the stage-2 roster
         t3 = time.perf_counter()
-        per_ds: dict[tuple[int, int], np.ndarray] = {}
-        for c, (d, s, v) in enumerate(zip(cols.day, cols.shift, cols.variant, strict=True)):
-            key = (int(d), int(s))
-            if key not in per_ds:
-                per_ds[key] = np.zeros(len(fp.variants[key]), dtype=np.int64)
-            per_ds[key][v] += res.counts[c]
-        var = assign_variants(fp, shift, per_ds)
+        var = assign_variants(fp, shift, variant_counts(fp, cols, res.counts))
         # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
