@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from wfm.exceptions import InfeasibleError, NoSolutionError
 from wfm.roster._decompose_cover import integer_scale
 from wfm.roster._decompose_data import FlatProblem
+from wfm.roster.rules.hard import short_runs
 
 __all__ = ["Stage2Result", "solve_stage2"]
 
@@ -189,27 +190,18 @@ class _Stage2:
             y = x if working else x.Not()
             return y if state else y.Not()
 
-        for j in range(1, k):
-            for first in range(-1, n - j + 1):
-                last = first + j + 1
-                if exempt and (first < 0 or last >= n):
-                    continue
-                if first + 1 < 0 or first + j >= n:
-                    continue
-                if not self.touch(range(max(first, 0), min(last, n - 1) + 1)):
-                    continue
-                clause = [lit(d, False) for d in range(first + 1, first + j + 1)]
-                if first >= 0:
-                    clause.append(lit(first, True))
-                if last < n:
-                    clause.append(lit(last, True))
-                if any(c is True for c in clause):
-                    continue
-                lits = [c for c in clause if c is not False]
-                if not lits:
-                    raise InfeasibleError(f"agent {self.fp.problem.agents[a].id}: leave and locks force a run "
-                                          f"shorter than {k} days", conflicts=["min_consecutive"])
-                self.m.add_bool_or(lits)
+        for inside, before, after in short_runs(n, k, exempt):
+            span = range(inside.start if before is None else before, (inside.stop - 1 if after is None else after) + 1)
+            if not self.touch(span):
+                continue
+            clause = [lit(d, False) for d in inside] + [lit(d, True) for d in (before, after) if d is not None]
+            if any(c is True for c in clause):
+                continue
+            lits = [c for c in clause if c is not False]
+            if not lits:
+                raise InfeasibleError(f"agent {self.fp.problem.agents[a].id}: leave and locks force a run "
+                                      f"shorter than {k} days", conflicts=["min_consecutive"])
+            self.m.add_bool_or(lits)
 
     def min_consecutive(self) -> None:
         """Runs of working days and of days off last at least the contract's minimum."""

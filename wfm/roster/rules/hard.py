@@ -8,7 +8,7 @@ is built to explain an infeasibility. The rule names here are the names an :clas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,19 +131,23 @@ def _min_run(rm: RosterModel, a: int, k: int, exempt: bool, working: bool, rule:
         x = rm.on[a, d] if working else rm.on[a, d].Not()
         return x if state else x.Not()
 
+    for inside, before, after in short_runs(n, k, exempt):
+        clause = [lit(d, False) for d in inside] + [lit(d, True) for d in (before, after) if d is not None]
+        rm.add_clause(clause, rule, a)
+
+
+def short_runs(n: int, k: int, exempt: bool) -> Iterator[tuple[range, int | None, int | None]]:
+    """Every run shorter than ``k`` days in a horizon of ``n`` days: its days and the days just outside it.
+
+    ``before`` / ``after`` is ``None`` where the run touches an end of the horizon (the outside then counts
+    as the other state); with ``exempt`` such runs are not listed at all.
+    """
     for j in range(1, k):
-        for first in range(-1, n - j + 1):  # run occupies first+1 .. first+j
+        for first in range(-1, n - j):  # the run occupies first+1 .. first+j
             last = first + j + 1
             if exempt and (first < 0 or last >= n):
                 continue
-            if first + 1 < 0 or first + j >= n:
-                continue
-            clause = [lit(d, False) for d in range(first + 1, first + j + 1)]
-            if first >= 0:
-                clause.append(lit(first, True))
-            if last < n:
-                clause.append(lit(last, True))
-            rm.add_clause(clause, rule, a)
+            yield range(first + 1, first + j + 1), (first if first >= 0 else None), (last if last < n else None)
 
 
 def min_consecutive_working_days(rm: RosterModel) -> None:
