@@ -238,3 +238,22 @@ def test_replanned_and_single_plan_constructions_are_both_valid() -> None:
         assert info["stage2_status"].startswith("REPLANNED") == replan
         assert info["unfilled_slots"] >= 0 and info["extra_shifts"] >= 0
         assert sol.best_bound <= sol.objective + 1e-6
+
+
+def test_column_construction_gives_a_valid_reproducible_roster() -> None:
+    problem = call_centre_instance(12, weeks=1, seed=4, source="synthetic")
+    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0, construction="columns")
+            for _ in range(2)]
+    report = check(problem, runs[0])
+    assert report.ok, str(report)
+    assert runs[0].objective == pytest.approx(report.objective)
+    assert runs[0].info["decomposition"]["stage2_status"].startswith("COLUMNS(")
+    assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
+
+
+def test_auto_construction_switches_to_columns_with_time() -> None:
+    problem = call_centre_instance(6, weeks=1, seed=0, source="synthetic")
+    with pytest.raises(InvalidParameterError, match="construction"):
+        solve_decomposed(problem, time_limit_s=5, construction="magic")  # type: ignore[arg-type]
+    short = solve_decomposed(problem, time_limit_s=4, workers=1, seed=0)
+    assert not short.info["decomposition"]["stage2_status"].startswith("COLUMNS")

@@ -1,4 +1,4 @@
-"""Agent rosters as columns: exact pricing, best-response sweeps, master MIP and the Lagrangian bound."""
+"""Agent rosters as columns: exact pricing, best-response sweeps and the Dantzig–Wolfe bound."""
 
 from __future__ import annotations
 
@@ -78,13 +78,49 @@ def test_plateau_sweeps_never_make_the_roster_worse(built) -> None:
 def test_shortfall_bound_is_below_every_roster_found() -> None:
     problem = call_centre_instance(4, weeks=1, seed=5, source="synthetic", load=1.1)
     bound = shortfall_lower_bound(problem, time_limit_s=10)
-    only_short = problem.model_copy(update={"weights": problem.weights.model_copy(update={
-        "shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0, "start_consistency": 0.0})})
+    only_short = _shortfall_only(problem)
     # CP-SAT on the shortfall alone: its roster and its own proven bound bracket the optimum
     best = solve_monolithic(only_short, time_limit_s=15, workers=2, seed=0)
     shortfall = float(best.coverage_frame(only_short)["shortfall"].sum())
     assert 0.0 < bound <= shortfall + 1e-6
     assert bound >= best.best_bound - 1e-6  # stronger than what CP-SAT proved on the full model
+
+
+def _shortfall_only(problem):  # noqa: ANN001, ANN202
+    return problem.model_copy(update={"weights": problem.weights.model_copy(update={
+        "shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0, "start_consistency": 0.0, "fairness": 0.0})})
+
+
+def test_column_generation_bound_converges_above_the_stage1_lp(week) -> None:
+    from wfm.roster._decompose_cover import solve_lp_duals
+    from wfm.roster._decompose_dw import column_generation_bound
+    from wfm.roster._decompose_stage1 import build_stage1
+
+    problem, _ = week
+    fp = flatten(_shortfall_only(problem))
+    cover, _, _ = build_stage1(fp, short_weights=(1.0,), over_weight=0.0)
+    lp, duals = solve_lp_duals(cover)
+    got = column_generation_bound(fp, duals, time_limit_s=60, seed=0, workers=1)
+    assert got.converged and got.rounds > 1
+    # on this week the full contract rules cost about 5 agent-intervals more than the aggregate rows say
+    assert got.bound >= lp + 2.0
+    sol = solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)
+    assert got.bound <= float(sol.coverage_frame(problem)["shortfall"].sum()) + 1e-6
+
+
+def test_a_solution_round_trips_to_rows_and_seeds_the_bound(week) -> None:
+    from wfm.roster._decompose_solution import rows_of
+    from wfm.roster._decompose_variants import coverage
+
+    problem, fp = week
+    sol = solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)
+    shift, var = rows_of(fp, sol)
+    frame = sol.coverage_frame(problem)
+    cov = coverage(fp, shift, var)
+    index = fp.day_offset[frame["day"].to_numpy()] + frame["interval"].to_numpy()
+    assert np.array_equal(cov[index], frame["scheduled"].to_numpy())
+    seeded = shortfall_lower_bound(problem, time_limit_s=30, solution=sol, workers=1)
+    assert seeded == pytest.approx(shortfall_lower_bound(problem, time_limit_s=30, workers=1), abs=0.6)
 
 
 def test_shortfall_bound_rejects_a_bad_budget(week) -> None:

@@ -14,7 +14,7 @@ from wfm.exceptions import NoSolutionError
 from wfm.roster._decompose_cover import CapacityRow, CoverProblem, interval_cost, solve_cover
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster._decompose_stage1 import Stage1Columns
-from wfm.roster.models import Assignment, Penalty, Period
+from wfm.roster.models import Assignment, Penalty, Period, RosterSolution
 from wfm.roster.rules.hard import weeks
 from wfm.roster.rules.soft import shortfall_cost
 from wfm.roster.timeline import Timeline
@@ -166,3 +166,20 @@ def cover_cost_of(fp: FlatProblem, cover: CoverProblem, counts: np.ndarray) -> f
     """Cover cost (shortfall plus over-staffing) of variant ``counts``."""
     cov = cover.coverage(counts)
     return float(interval_cost(fp.required, cov, cover.short_weights, cover.over_weight).sum())
+
+
+def rows_of(fp: FlatProblem, solution: RosterSolution) -> tuple[np.ndarray, np.ndarray]:
+    """``(shift, variant)`` arrays ``(A, D)`` of a solution (``-1`` = day off); the inverse of
+    :func:`build_assignments`. A break placement no variant holds (thinned out) maps to the first variant.
+    """
+    hz = fp.problem.horizon
+    agent_index = {ag.id: a for a, ag in enumerate(fp.problem.agents)}
+    shift = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    var = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    for x in solution.assignments:
+        a, d, s = agent_index[x.agent], hz.day_of(x.date), fp.shift_index[x.shift]
+        offsets = tuple(int((b.start - x.start).total_seconds() // 60) for b in x.breaks)
+        variants = fp.variants[d, s]
+        shift[a, d] = s
+        var[a, d] = next((v for v, vt in enumerate(variants) if vt.break_offsets == offsets), 0)
+    return shift, var

@@ -29,8 +29,9 @@ set covering for shift scheduling, then tour assignment) splits it:
 
 What the decomposition loses is reported: ``solution.info["decomposition"]`` holds the stage-1 bound, the
 final cover cost and shortfall, the shortfall lower bound, and the gaps between them.
-:func:`shortfall_lower_bound` computes a stronger bound on shortfall (Lagrangian, full contract rules per
-agent class) when a benchmark or a planner wants to know how far a roster is from the best possible.
+:func:`shortfall_lower_bound` computes a stronger bound on shortfall (Dantzig–Wolfe, by column generation
+with full contract rules per agent class) when a benchmark or a planner wants to know how far a roster is
+from the best possible.
 
 >>> from wfm.roster.instances import call_centre_instance
 >>> from wfm.roster.decompose import solve_decomposed
@@ -44,6 +45,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict, dataclass, replace
+from typing import Literal
 
 import numpy as np
 
@@ -60,7 +62,7 @@ from wfm.roster._decompose_cover import (
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
 from wfm.roster._decompose_replan import replan_construct
-from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks
+from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks, rows_of
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
 from wfm.roster._decompose_variants import assign_variants, variant_counts
@@ -73,6 +75,14 @@ _CONSTRUCTION_SHARE = 0.3
 # box MIPs of the re-planning rounds: CP-SAT (HiGHS through scipy is faster per round but stops on the
 # wall clock, and once aborted the process with a heap corruption inside milp)
 _ROUND_ENGINE = "cpsat"
+# construction="columns": share of what is left after stage 1 for the column generation; sweeps take the rest
+_COLUMNS_SHARE = 0.7
+_COLUMNS_PRICING_S = 0.5  # deterministic CP-SAT budget of one pricing solve in the column construction
+#: construction="auto" builds the first roster by column generation when time limit × workers reaches this
+#: many seconds per agent. Measured at 60 s on 2 workers (bank profile, 4 weeks; agent-intervals short,
+#: columns vs plan): 30 agents 49 vs 57, 80 agents 151 vs 175, 150 agents 236 vs 225-235 (23 master rounds
+#: are too few there); at 120 s 150 agents are better with columns.
+COLUMNS_WORKER_SECONDS_PER_AGENT = 1.2
 
 
 @dataclass
@@ -199,25 +209,32 @@ def cover_lower_bound(problem: RosterProblem, *, time_limit_s: float = 20.0, wor
     return float(_stage1(problem, time_limit_s, workers, seed)[4].bound)
 
 
-def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0, seed: int = 0) -> float:
+def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0, seed: int = 0,
+                          workers: int = 2, solution: RosterSolution | None = None) -> float:
     """Fewest agent-intervals short that any roster of ``problem`` can have (a proven lower bound).
 
     Two bounds, the better one returned: the LP relaxation of the stage-1 covering model (aggregate
-    contract rows, about a second) and a Lagrangian bound started from that LP's interval duals, in
-    which every class of interchangeable agents is priced under its full contract rules
-    (:func:`wfm.roster._decompose_columns.lagrangian_bound`); the second is never below the first at its
-    start and climbs by subgradient steps for ``time_limit_s``.
+    contract rows, about a second) and the Dantzig–Wolfe bound of the roster written over whole agent
+    rosters, by stabilised column generation started from that LP's interval duals
+    (:func:`wfm.roster._decompose_dw.column_generation_bound`): every class of interchangeable agents is
+    priced under its full contract rules, and each round's Lagrangian value is a valid bound, so the
+    result is valid whenever the budget runs out.
 
     Parameters
     ----------
     problem:
         A call-centre roster problem (head-count interval requirements).
     time_limit_s:
-        Budget of the Lagrangian part, seconds (the bound is valid whenever it stops).
+        Budget of the column generation, seconds (the bound is valid whenever it stops).
     seed:
         Random seed of the CP-SAT pricing solves.
+    workers:
+        Agent classes priced in parallel.
+    solution:
+        Optional roster of ``problem`` (e.g. from :func:`solve_decomposed`) whose agents' rosters seed the
+        column generation, so it converges in fewer rounds.
     """
-    from wfm.roster._decompose_columns import lagrangian_bound
+    from wfm.roster._decompose_dw import column_generation_bound
 
     if time_limit_s <= 0:
         raise InvalidParameterError(f"`time_limit_s` must be > 0; got {time_limit_s}")
@@ -228,8 +245,10 @@ def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0,
     lp, duals = solve_lp_duals(cover)
     if duals is None:
         return max(lp, 0.0)
-    bound, _ = lagrangian_bound(fp, duals, time_limit_s=time_limit_s, seed=seed)
-    return max(lp, bound, 0.0)
+    rosters = None if solution is None else rows_of(fp, solution)
+    got = column_generation_bound(fp, duals, time_limit_s=time_limit_s, seed=seed, workers=workers,
+                                  rosters=rosters)
+    return max(lp, got.bound, 0.0)
 
 
 def _marginal_values(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns,
@@ -285,7 +304,7 @@ def _variant_counts(cols: Stage1Columns, shift: np.ndarray, var: np.ndarray) -> 
 
 
 def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, workers: int | None = None,
-                     seed: int = 0) -> RosterSolution:
+                     seed: int = 0, construction: Literal["auto", "plan", "columns"] = "auto") -> RosterSolution:
     """Solve a large call-centre roster in stages (see the module docstring).
 
     Parameters
@@ -298,6 +317,12 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         CP-SAT search workers per stage (default: all cores).
     seed:
         Random seed of every stage.
+    construction:
+        How stage 2 builds the first roster: ``"plan"`` realises the stage-1 shift plan agent by agent;
+        ``"columns"`` rounds a column-generation master (every class of agents priced under its full
+        contract rules), which needs time to converge and then starts the sweeps far lower; ``"auto"``
+        picks ``"columns"`` when ``time_limit_s`` × workers is at least
+        :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` per agent.
 
     Returns
     -------
@@ -315,11 +340,43 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         The time limit passed before a roster was found.
     """
     _validate(time_limit_s, workers)
-    return _solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, search=True)
+    if construction not in ("auto", "plan", "columns"):
+        raise InvalidParameterError(f"`construction` must be 'auto', 'plan' or 'columns'; got {construction!r}")
+    if construction == "auto":
+        n_workers = int(workers or os.cpu_count() or 1)
+        enough = time_limit_s * n_workers >= COLUMNS_WORKER_SECONDS_PER_AGENT * len(problem.agents)
+        construction = "columns" if enough else "plan"
+    return _solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, search=True,
+                  construction=construction)
+
+
+def _columns_construction(problem: RosterProblem, fp: FlatProblem, cover: CoverProblem, budget: float,
+                          workers: int | None, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """Stage 2 by column generation: the rounded master roster (see :func:`columns_roster`)."""
+    from wfm.roster._decompose_columns import agent_classes
+    from wfm.roster._decompose_dw import columns_roster
+
+    weights = problem.weights.model_copy(update={"shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0,
+                                                 "start_consistency": 0.0, "fairness": 0.0})
+    only_short = replace(fp, problem=problem.model_copy(update={"weights": weights}))
+    _, duals = solve_lp_duals(replace(cover, short_weights=(1.0,), over_weight=0.0))
+    if duals is None:
+        raise NoSolutionError("the stage-1 LP gave no duals to start the column generation from")
+    share = max(_COLUMNS_SHARE * budget, 1.0)
+    max_rounds = None
+    if workers == 1:
+        # one worker promises one roster per seed: rounds from the nominal budget (a round prices every
+        # class, about 0.07 s each, plus the master), the clock only a safety net
+        n_classes = len(agent_classes(only_short))
+        max_rounds, share = max(1, int(share / (0.07 * n_classes + 0.2))), 4 * share
+    shift, var, got = columns_roster(only_short, duals, time_limit_s=share, seed=seed,
+                                     workers=int(workers or os.cpu_count() or 1), max_rounds=max_rounds,
+                                     time_per_class=_COLUMNS_PRICING_S)
+    return shift, var, f"COLUMNS({got.rounds} rounds, master {got.master:.1f})"
 
 
 def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, seed: int,
-           search: bool, replan: bool = True) -> RosterSolution:
+           search: bool, replan: bool = True, construction: str = "plan") -> RosterSolution:
     """:func:`solve_decomposed`; ``search=False`` stops after the greedy construction (a baseline)."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -327,7 +384,9 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - t0)
 
-    fp, cover, cols, groups, res = _stage1(problem, min(0.15 * time_limit_s, 9.0), workers, seed)
+    # the column construction needs only stage 1's LP duals and columns, not a good shift plan
+    stage1_s = min(0.05 * time_limit_s, 3.0) if construction == "columns" else min(0.15 * time_limit_s, 9.0)
+    fp, cover, cols, groups, res = _stage1(problem, stage1_s, workers, seed)
     seconds["stage1"] = time.perf_counter() - t0
 
     slots = np.zeros((len(fp.contracts), fp.n_days, fp.n_shifts), dtype=np.int64)
@@ -339,7 +398,10 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     reserve = min(max(0.06 * time_limit_s, 2.0), 5.0)  # breaks and extraction (1.3-3.4 s at 150 agents)
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
-    if replan:
+    if construction == "columns":
+        shift, var, st2_status = _columns_construction(problem, fp, cover, left() - reserve, workers, seed)
+        unfilled = extra = 0
+    elif replan:
         rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
                               lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, _ROUND_ENGINE),
                               _marginal_values,
@@ -354,13 +416,16 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     if search:
         # stage 3: best-response sweeps on the true objective, from the stage-2 roster
         t3 = time.perf_counter()
-        var = assign_variants(fp, shift, variant_counts(fp, cols, res.counts))
+        if construction != "columns":
+            var = assign_variants(fp, shift, variant_counts(fp, cols, res.counts))
         # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
                                             reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1))
         n_moves = int(br["moves"])
         seconds["stage3"] = time.perf_counter() - t3
+        start_counts = _variant_counts(cols, shift, var)
+    elif construction == "columns":
         start_counts = _variant_counts(cols, shift, var)
     else:
         start_counts = res.counts

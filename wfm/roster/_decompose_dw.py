@@ -1,0 +1,266 @@
+"""The Dantzig–Wolfe (column generation) lower bound on shortfall.
+
+The roster problem, written over *columns* (one agent's whole roster), is::
+
+    min  sum_g short_g
+    s.t. sum_(k, r) cover_g(r) * lam_(k,r) + short_g >= required_g     (dual pi_g >= 0)
+         sum_r lam_(k,r) = n_k                                          (dual mu_k)
+
+where ``k`` runs over classes of interchangeable agents (``n_k`` members) and ``r`` over the rosters their
+full contract rules allow. Its LP relaxation (the *master*) is at least as strong as the stage-1 LP and
+as any Lagrangian bound that relaxes the interval rows. Column generation solves it: the restricted master
+over the columns found so far gives duals, each class's pricing problem (:class:`AgentPricer`, one-agent
+CP-SAT) returns its best roster at those duals, and::
+
+    L(pi) = pi . required + sum_k n_k * min_r (-pi . cover(r))
+
+is a valid lower bound at every round (each minimum is CP-SAT's proven bound with costs rounded down).
+Plain column generation converges slowly here (the master's duals jump between rounds), so the pricing
+point is smoothed towards the duals of the best bound so far (Wentges 1997): ``alpha * centre +
+(1 - alpha) * pi_master``, with ``alpha`` lowered when a smoothed round finds no column the master can use.
+
+Measured (shortfall in agent-intervals, bank profile, seed 0): 30 agents × 1 week converges in 9 s to
+30.1, where the subgradient Lagrangian of :func:`lagrangian_bound` reaches 15.1 in 20 s and the primal
+roster is 45 short.
+
+References: Desrosiers & Lübbecke (2005), *A primer in column generation*; Wentges (1997), *Weighted
+Dantzig–Wolfe decomposition for linear mixed-integer programming*; Pessoa, Sadykov, Uchoa & Vanderbeck
+(2018), *Automation and combination of linear-programming based stabilization techniques in column
+generation*.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from wfm.exceptions import NoSolutionError
+from wfm.roster._decompose_columns import AgentPricer, VariantTable, agent_classes, agent_cover
+from wfm.roster._decompose_data import FlatProblem
+
+__all__ = ["ColumnGenerationBound", "column_generation", "column_generation_bound", "columns_roster"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ColumnGenerationBound:
+    """Outcome of :func:`column_generation_bound` (agent-intervals short; seconds)."""
+
+    bound: float       # best valid lower bound L(pi) found
+    master: float      # last restricted-master LP value (an upper estimate of the master optimum)
+    rounds: int
+    columns: int
+    seconds: float
+
+    @property
+    def converged(self) -> bool:
+        """Bound and master agree to within 1% (or half an agent-interval)."""
+        return self.master - self.bound <= max(0.5, 0.01 * abs(self.master))
+
+
+class _Master:
+    """The restricted master LP over the columns found so far, kept in GLOP and re-solved warm.
+
+    Re-building the LP for scipy's HiGHS each round cost most of a round once the master held a few
+    thousand columns; GLOP keeps its basis when columns are added.
+    """
+
+    def __init__(self, fp: FlatProblem, classes: list[list[int]]) -> None:
+        from ortools.linear_solver import pywraplp
+
+        self.req = fp.required.astype(float)
+        self.n_k = np.array([len(m) for m in classes], dtype=float)
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        inf = self.lp.infinity()
+        self.cover_rows = [self.lp.Constraint(float(r), inf) for r in self.req]
+        self.class_rows = [self.lp.Constraint(float(n), float(n)) for n in self.n_k]
+        self.short = [self.lp.NumVar(0.0, inf, "") for _ in self.req]
+        objective = self.lp.Objective()
+        for row, x in zip(self.cover_rows, self.short, strict=True):
+            row.SetCoefficient(x, 1.0)
+            objective.SetCoefficient(x, 1.0)
+        objective.SetMinimization()
+        self.columns = 0
+        self.seen: set[tuple[int, bytes, bytes]] = set()
+        self.rows: list[tuple[int, np.ndarray, np.ndarray]] = []  # (class, shift row, variant row)
+        self.lams: list = []
+
+    def add(self, k: int, row: np.ndarray, var_row: np.ndarray, cover: np.ndarray) -> bool:
+        key = (k, row.tobytes(), var_row.tobytes())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        lam = self.lp.NumVar(0.0, self.lp.infinity(), "")
+        for g in cover.tolist():
+            self.cover_rows[g].SetCoefficient(lam, 1.0)
+        self.class_rows[k].SetCoefficient(lam, 1.0)
+        self.columns += 1
+        self.rows.append((k, row.copy(), var_row.copy()))
+        self.lams.append(lam)
+        return True
+
+    def roster(self, classes: list[list[int]], n_days: int) -> tuple[np.ndarray, np.ndarray]:
+        """Round the last LP solution to a roster: each class's ``n_k`` agents go to its columns in
+        proportion to their weights (largest remainders). Every agent gets a column of its own class, so
+        every hard rule holds; only the cover is approximate."""
+        self.solve()  # columns may have entered since the last solve
+        n_agents = sum(len(m) for m in classes)
+        shift = np.full((n_agents, n_days), -1, dtype=np.int64)
+        var = np.full((n_agents, n_days), -1, dtype=np.int64)
+        weight = np.array([x.solution_value() for x in self.lams])
+        cls = np.array([k for k, _, _ in self.rows])
+        for k, members in enumerate(classes):
+            js = np.flatnonzero(cls == k)
+            counts = np.floor(weight[js] + 1e-9).astype(np.int64)
+            rest = len(members) - int(counts.sum())
+            counts[np.argsort(-(weight[js] - counts), kind="stable")[:max(rest, 0)]] += 1
+            agents = iter(members)
+            for j, c in zip(js, counts, strict=True):
+                for _ in range(int(c)):
+                    a = next(agents)
+                    shift[a], var[a] = self.rows[j][1], self.rows[j][2]
+        return shift, var
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """LP value, interval duals ``pi >= 0`` and class duals ``mu``."""
+        from ortools.linear_solver import pywraplp
+
+        status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # the short variables keep it feasible and bounded
+            raise RuntimeError(f"restricted master LP failed with GLOP status {status}")
+        pi = np.array([r.dual_value() for r in self.cover_rows])
+        mu = np.array([r.dual_value() for r in self.class_rows])
+        self.short_values = np.array([x.solution_value() for x in self.short])
+        return float(self.lp.Objective().Value()), np.maximum(pi, 0.0), mu
+
+
+def column_generation_bound(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, seed: int = 0,
+                            workers: int = 2, smoothing: float = 0.5, time_per_class: float = 0.5,
+                            rosters: tuple[np.ndarray, np.ndarray] | None = None) -> ColumnGenerationBound:
+    """Lower bound on the agent-intervals short of any roster of ``fp``, by stabilised column generation.
+
+    See :func:`column_generation` for the parameters.
+    """
+    return column_generation(fp, duals, time_limit_s=time_limit_s, seed=seed, workers=workers,
+                             smoothing=smoothing, time_per_class=time_per_class, rosters=rosters)[0]
+
+
+def columns_roster(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, seed: int = 0,
+                   workers: int = 2, max_rounds: int | None = None, time_per_class: float = 0.5
+                   ) -> tuple[np.ndarray, np.ndarray, ColumnGenerationBound]:
+    """A roster of ``fp`` rounded from the column-generation master: ``(shift, variant, outcome)``.
+
+    The master's fractional roster is what the whole workforce can cover under every contract rule, so its
+    rounding (each class's agents spread over its columns by weight) is a start that single-agent moves
+    alone do not reach: on the 150-agent instance, 300 s of column generation (master at 95) rounded and
+    improved by 10 s of sweeps is 157 agent-intervals short, where the sweeps from the usual construction
+    stall near 220.
+    """
+    got, master = column_generation(fp, duals, time_limit_s=time_limit_s, seed=seed, workers=workers,
+                                    max_rounds=max_rounds, time_per_class=time_per_class)
+    if master is None:
+        raise NoSolutionError(f"column generation priced no roster in {time_limit_s:g} s")
+    shift, var = master.roster(agent_classes(fp), fp.n_days)
+    return shift, var, got
+
+
+def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, seed: int = 0,
+                      workers: int = 2, smoothing: float = 0.5, time_per_class: float = 0.5,
+                      rosters: tuple[np.ndarray, np.ndarray] | None = None, max_rounds: int | None = None
+                      ) -> tuple[ColumnGenerationBound, _Master | None]:
+    """Stabilised column generation on the shortfall of ``fp``: the bound and the last restricted master.
+
+    ``fp`` must price shortfall only (weights: one shortfall tier of 1, no over-staffing or personal
+    costs), as :func:`wfm.roster.decompose.shortfall_lower_bound` builds it.
+
+    Parameters
+    ----------
+    fp:
+        The flattened problem.
+    duals:
+        Starting interval prices (the stage-1 LP's duals: the bound starts at least at that LP's value).
+    time_limit_s:
+        Budget in seconds; the bound is valid whenever it stops.
+    seed:
+        Seed of the CP-SAT pricing solves.
+    workers:
+        Classes priced in parallel (CP-SAT releases the GIL).
+    smoothing:
+        Initial Wentges weight ``alpha`` of the best-bound duals in the pricing point (0 = plain column
+        generation).
+    time_per_class:
+        Deterministic CP-SAT budget of one pricing solve (about seconds).
+    rosters:
+        Optional ``(shift, variant)`` arrays ``(A, D)`` of a known roster (``-1`` = day off): its agents'
+        rows seed the master, which then starts near a good primal instead of far above it.
+    max_rounds:
+        Optional cap on master rounds: a budget in work, not time, so one worker and one seed give one
+        master on any machine (the clock then only guards against a stuck solve).
+    """
+    t0 = time.perf_counter()
+    table = VariantTable(fp)
+    classes = agent_classes(fp)
+    pricers = [AgentPricer(fp, m[0], table, scale=10_000) for m in classes]
+    master = _Master(fp, classes)
+    req = master.req
+
+    def price(pi: np.ndarray, rnd: int) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
+        key_value, key_variant = table.best(-pi)
+
+        def one(k: int) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+            if time.perf_counter() - t0 > time_limit_s:
+                return None
+            return pricers[k].solve(key_value, key_variant, hint=None, time_limit_s=time_per_class,
+                                    seed=seed + rnd, round_down=True)
+
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                return list(pool.map(one, range(len(classes))))
+        return [one(k) for k in range(len(classes))]
+
+    def bound_at(pi: np.ndarray, got: list) -> float:
+        return float(pi @ req) + float(sum(master.n_k[k] * g[3] for k, g in enumerate(got)))
+
+    centre = np.clip(np.asarray(duals, dtype=float), 0.0, 1.0)
+    got = price(centre, 0)
+    if any(g is None for g in got):
+        return ColumnGenerationBound(-float("inf"), float("inf"), 0, 0, time.perf_counter() - t0), None
+    best = bound_at(centre, got)
+    for k, g in enumerate(got):
+        master.add(k, g[0], g[1], agent_cover(fp, g[0], g[1]))
+    if rosters is not None:
+        shift, var = rosters
+        for k, members in enumerate(classes):
+            for a in members:
+                master.add(k, shift[a], var[a], agent_cover(fp, shift[a], var[a]))
+    alpha, rounds, lp = smoothing, 0, float("inf")
+    while time.perf_counter() - t0 < time_limit_s and (max_rounds is None or rounds < max_rounds):
+        rounds += 1
+        lp, pi_lp, mu = master.solve()
+        if lp - best <= max(0.5, 0.01 * abs(lp)):
+            break
+        point = alpha * centre + (1 - alpha) * pi_lp
+        got = price(point, rounds)
+        if any(g is None for g in got):
+            break
+        value = bound_at(point, got)
+        if value > best:
+            best, centre = value, point
+        new = 0
+        for k, g in enumerate(got):
+            cover = agent_cover(fp, g[0], g[1])
+            # a column enters only if the master can use it (negative reduced cost at its own duals)
+            if -pi_lp[cover].sum() - mu[k] < -1e-6 and master.add(k, g[0], g[1], cover):
+                new += 1
+        if new == 0:
+            if alpha == 0.0:
+                break  # no column at the master's own duals: the master is optimal (up to rounding)
+            alpha = max(0.0, alpha - 0.25)  # mis-priced round: trust the master's duals more
+        _log.debug("round %d: master %.3f, bound %.3f, %d new columns, alpha %.2f, %.1f s", rounds, lp, best,
+                   new, alpha, time.perf_counter() - t0)
+    return ColumnGenerationBound(best, lp, rounds, master.columns, time.perf_counter() - t0), master
