@@ -26,6 +26,7 @@ column generation*; Ernst, Jiang, Krishnamoorthy & Sier (2004), *Staff schedulin
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -128,7 +129,7 @@ class AgentPricer:
 
     def solve(self, key_value: np.ndarray, key_variant: np.ndarray, *, hint: np.ndarray | None,
               time_limit_s: float, seed: int, offset: float = 0.0, round_down: bool = False,
-              others: dict[str, tuple[int, int]] | None = None
+              others: dict[str, tuple[int, int]] | None = None, collect: bool = False
               ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
         """The agent's best roster when working (day, shift) is worth ``key_value`` (lower is better).
 
@@ -138,7 +139,9 @@ class AgentPricer:
         ``round_down`` so the bound stays a valid lower bound of the unrounded problem (values are costs of
         working, and an agent's roster has only non-negative terms). ``others`` gives, per fairness tag,
         the largest and smallest count among the other agents; the agent then pays the fairness weight
-        for each unit its own count widens that spread (exactly ``max(M, c) - min(m, c)``).
+        for each unit its own count widens that spread (exactly ``max(M, c) - min(m, c)``). With
+        ``collect``, every improving roster CP-SAT met on the way is kept in ``self.found`` as
+        ``(shift_row, variant_row)`` (more columns per solve for column generation).
         """
         m = self.model
         scaled = key_value[self.cell_key] * self.scale
@@ -165,18 +168,37 @@ class AgentPricer:
         # a deterministic budget: the same seed gives the same roster on a loaded machine
         solver.parameters.max_deterministic_time = float(time_limit_s)
         solver.parameters.max_time_in_seconds = float(max(10 * time_limit_s, 1.0))
-        status = self.status = solver.solve(m)
+        seen = _Seen(self.vars) if collect else None
+        status = self.status = solver.solve(m, seen)
+        self.found = [self._rows(on, key_variant) for on in seen.solutions[:-1]] if seen else []
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        row = np.full(self.fp.n_days, -1, dtype=np.int64)
-        var = np.full(self.fp.n_days, -1, dtype=np.int64)
-        for (d, s, _x), k, on in zip(self.cells, self.cell_key, solver.boolean_values(self.vars), strict=True):
-            if on:
-                row[d] = s
-                var[d] = key_variant[k]
+        row, var = self._rows(solver.boolean_values(self.vars), key_variant)
         extra = self.constant + offset + fair_offset
         bound = solver.best_objective_bound / self.scale + extra
         return row, var, solver.objective_value / self.scale + extra, bound
+
+
+    def _rows(self, on: Sequence[bool], key_variant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        row = np.full(self.fp.n_days, -1, dtype=np.int64)
+        var = np.full(self.fp.n_days, -1, dtype=np.int64)
+        for (d, s, _x), k, lit in zip(self.cells, self.cell_key, on, strict=True):
+            if lit:
+                row[d] = s
+                var[d] = key_variant[k]
+        return row, var
+
+
+class _Seen(cp_model.CpSolverSolutionCallback):
+    """Every solution of a pricing solve, as the values of its work literals."""
+
+    def __init__(self, xs: list[cp_model.IntVar]) -> None:
+        super().__init__()
+        self.xs = xs
+        self.solutions: list[list[bool]] = []
+
+    def on_solution_callback(self) -> None:
+        self.solutions.append([self.boolean_value(x) for x in self.xs])
 
 
 def _counts_for(fp: FlatProblem, tag: str, d: int, s: int) -> bool:

@@ -209,14 +209,18 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
     master = _Master(fp, classes)
     req = master.req
 
+    extra: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # the pricing solves' other solutions
+
     def price(pi: np.ndarray, rnd: int) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
         key_value, key_variant = table.best(-pi)
 
         def one(k: int) -> tuple[np.ndarray, np.ndarray, float, float] | None:
             if time.perf_counter() - t0 > time_limit_s:
                 return None
-            return pricers[k].solve(key_value, key_variant, hint=None, time_limit_s=time_per_class,
-                                    seed=seed + rnd, round_down=True)
+            got = pricers[k].solve(key_value, key_variant, hint=None, time_limit_s=time_per_class,
+                                   seed=seed + rnd, round_down=True, collect=True)
+            extra[k] = pricers[k].found
+            return got
 
         if workers > 1:
             with ThreadPoolExecutor(workers) as pool:
@@ -253,10 +257,11 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
             best, centre = value, point
         new = 0
         for k, g in enumerate(got):
-            cover = agent_cover(fp, g[0], g[1])
-            # a column enters only if the master can use it (negative reduced cost at its own duals)
-            if -pi_lp[cover].sum() - mu[k] < -1e-6 and master.add(k, g[0], g[1], cover):
-                new += 1
+            for row, var_row in [(g[0], g[1]), *extra.get(k, [])]:
+                cover = agent_cover(fp, row, var_row)
+                # a column enters only if the master can use it (negative reduced cost at its own duals)
+                if -pi_lp[cover].sum() - mu[k] < -1e-6 and master.add(k, row, var_row, cover):
+                    new += 1
         if new == 0:
             if alpha == 0.0:
                 break  # no column at the master's own duals: the master is optimal (up to rounding)

@@ -18,6 +18,11 @@ set covering for shift scheduling, then tour assignment) splits it:
    placed ones leave missing, so the last agents get a plan sized to their own capacity; one plan for all
    (:mod:`wfm.roster._decompose_stage2`) left about a tenth of its slots unworkable. Each round's box search
    is CP-SAT (as fast as HiGHS here, and never stopped by the wall clock).
+   **Or by column generation** (``construction="columns"``, :mod:`wfm.roster._decompose_dw`): the roster
+   written over whole agent rosters, every class of interchangeable agents priced under its full contract
+   rules; the master's fractional roster, rounded class by class, is a start the sweeps then improve. It
+   needs enough master rounds to pay off, so ``"auto"`` picks it from
+   :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` worker-seconds per agent.
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
    re-rostered by a one-agent CP-SAT model against the cover everyone else leaves. One agent adds 0 or 1 to
    each interval, so its effect on the convex cover cost is linear and the move is exact: the true
