@@ -404,7 +404,9 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     reserve = min(max(0.06 * time_limit_s, 2.0), 5.0)  # breaks and extraction (1.3-3.4 s at 150 agents)
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
     if construction == "columns":
-        shift, var, st2_status = _columns_construction(problem, fp, cover, left() - reserve, workers, seed)
+        # one worker: the nominal budget, not the clock, so one seed gives one master
+        budget = time_limit_s - stage1_s - reserve if workers == 1 else left() - reserve
+        shift, var, st2_status = _columns_construction(problem, fp, cover, budget, workers, seed)
         unfilled = extra = 0
     elif replan:
         rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
