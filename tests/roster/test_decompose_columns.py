@@ -128,6 +128,14 @@ def test_shortfall_bound_rejects_a_bad_budget(week) -> None:
 
     with pytest.raises(InvalidParameterError, match="time_limit_s"):
         shortfall_lower_bound(week[0], time_limit_s=0)
+    with pytest.raises(InvalidParameterError, match="workers"):
+        shortfall_lower_bound(week[0], time_limit_s=5, workers=0)
+    other = call_centre_instance(3, weeks=1, seed=9, source="synthetic")
+    foreign = solve_decomposed(other, time_limit_s=3, workers=1, seed=0)
+    renamed = foreign.model_copy(update={"assignments": [a.model_copy(update={"agent": "nobody"})
+                                                         for a in foreign.assignments]})
+    with pytest.raises(InvalidParameterError, match="nobody"):
+        shortfall_lower_bound(week[0], time_limit_s=5, solution=renamed)
 
 
 def _spread(problem, sol, tag: str) -> int:  # noqa: ANN001

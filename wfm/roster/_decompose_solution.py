@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wfm.exceptions import NoSolutionError
+from wfm.exceptions import InvalidParameterError, NoSolutionError
 from wfm.roster._decompose_cover import CapacityRow, CoverProblem, interval_cost, solve_cover
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster._decompose_stage1 import Stage1Columns
@@ -177,6 +177,9 @@ def rows_of(fp: FlatProblem, solution: RosterSolution) -> tuple[np.ndarray, np.n
     shift = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
     var = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
     for x in solution.assignments:
+        if x.agent not in agent_index or x.shift not in fp.shift_index or not 0 <= hz.day_of(x.date) < fp.n_days:
+            raise InvalidParameterError(f"the solution does not fit the problem: assignment of agent {x.agent!r} "
+                                        f"to shift {x.shift!r} on {x.date}")
         a, d, s = agent_index[x.agent], hz.day_of(x.date), fp.shift_index[x.shift]
         offsets = tuple(int((b.start - x.start).total_seconds() // 60) for b in x.breaks)
         variants = fp.variants[d, s]

@@ -214,6 +214,13 @@ def cover_lower_bound(problem: RosterProblem, *, time_limit_s: float = 20.0, wor
     return float(_stage1(problem, time_limit_s, workers, seed)[4].bound)
 
 
+def _shortfall_only(problem: RosterProblem) -> RosterProblem:
+    """The same problem priced on agent-intervals short alone (one tier of 1, nothing else)."""
+    weights = problem.weights.model_copy(update={"shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0,
+                                                 "start_consistency": 0.0, "fairness": 0.0})
+    return problem.model_copy(update={"weights": weights})
+
+
 def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0, seed: int = 0,
                           workers: int = 2, solution: RosterSolution | None = None) -> float:
     """Fewest agent-intervals short that any roster of ``problem`` can have (a proven lower bound).
@@ -243,9 +250,9 @@ def shortfall_lower_bound(problem: RosterProblem, *, time_limit_s: float = 60.0,
 
     if time_limit_s <= 0:
         raise InvalidParameterError(f"`time_limit_s` must be > 0; got {time_limit_s}")
-    weights = problem.weights.model_copy(update={"shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0,
-                                                 "start_consistency": 0.0, "fairness": 0.0})
-    fp = flatten(problem.model_copy(update={"weights": weights}))
+    if workers < 1:
+        raise InvalidParameterError(f"`workers` must be >= 1; got {workers}")
+    fp = flatten(_shortfall_only(problem))
     cover, _, _ = build_stage1(fp, short_weights=(1.0,), over_weight=0.0)
     lp, duals = solve_lp_duals(cover)
     if duals is None:
@@ -361,9 +368,7 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, cover: CoverP
     from wfm.roster._decompose_columns import agent_classes
     from wfm.roster._decompose_dw import columns_roster
 
-    weights = problem.weights.model_copy(update={"shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0,
-                                                 "start_consistency": 0.0, "fairness": 0.0})
-    only_short = replace(fp, problem=problem.model_copy(update={"weights": weights}))
+    only_short = replace(fp, problem=_shortfall_only(problem))
     _, duals = solve_lp_duals(replace(cover, short_weights=(1.0,), over_weight=0.0))
     if duals is None:
         raise NoSolutionError("the stage-1 LP gave no duals to start the column generation from")
