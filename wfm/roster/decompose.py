@@ -28,7 +28,9 @@ set covering for shift scheduling, then tour assignment) splits it:
    each interval, so its effect on the convex cover cost is linear and the move is exact: the true
    objective (interval cover with breaks, preferences, start times) never gets worse. Seeded noise on the
    values, with equal-cost moves kept, lets the search cross plateaus (a hole moved, not yet filled).
-   Agents are priced two at a time on two workers.
+   Agents are priced two at a time on two workers. Once a sweep gains less than 1%, **day windows**
+   (:mod:`wfm.roster._decompose_window`) take turns with the sweeps: every agent re-rostered on one day by
+   CP-SAT, the rest fixed, which fills holes that need two agents to move at once.
 4. **Breaks** are re-placed with the per-(day, shift) head-counts fixed, and every penalty is priced exactly
    as the monolithic model and the checker price it.
 
@@ -115,6 +117,8 @@ class DecompositionReport:
         Stage-1 slots the stage-2 construction left open, and shifts it added beyond them.
     stage3_moves:
         Agent rosters the stage-3 best-response sweeps replaced (improving or equal-cost moves).
+    stage3_windows:
+        Stage-3 day windows (every agent re-rostered on one day) that improved the roster.
     seconds:
         Wall time of each step, seconds.
     """
@@ -133,6 +137,7 @@ class DecompositionReport:
     stage2_status: str
     stage3_moves: int
     seconds: dict[str, float]
+    stage3_windows: int = 0
 
 
 def _validate(time_limit_s: float, workers: int | None) -> None:
@@ -424,7 +429,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
                            workers=workers, seed=seed, search=False)
         shift, unfilled, extra, st2_status = st2.shift, st2.unfilled, st2.extra, st2.status
     seconds["stage2"] = time.perf_counter() - t1
-    n_moves = 0
+    n_moves = n_windows = 0
     if search:
         # stage 3: best-response sweeps on the true objective, from the stage-2 roster
         t3 = time.perf_counter()
@@ -434,7 +439,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
                                             reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1))
-        n_moves = int(br["moves"])
+        n_moves, n_windows = int(br["moves"]), int(br["windows_improved"])
         seconds["stage3"] = time.perf_counter() - t3
         start_counts = _variant_counts(cols, shift, var)
     elif construction == "columns":
@@ -467,7 +472,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shortfall_lower_bound=max(float(short_bound), 0.0),
         cover_gap=(cover_cost - float(res.bound)) / max(1.0, float(res.bound)),
         unfilled_slots=unfilled, extra_shifts=extra, stage2_status=st2_status,
-        stage3_moves=n_moves, seconds=seconds)
+        stage3_moves=n_moves, stage3_windows=n_windows, seconds=seconds)
     elapsed = time.perf_counter() - t0
     gap = (objective - bound) / max(1.0, abs(objective))
     return RosterSolution(status="FEASIBLE" if gap > 1e-9 else "OPTIMAL", assignments=assignments,
