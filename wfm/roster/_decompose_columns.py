@@ -428,7 +428,7 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
     budget = time_limit_s  # nominal seconds left
     rate: dict[str, float | None] = {"sweep": None, "window": None}
     days = [int(d) for d in np.random.default_rng(seed).permutation(fp.n_days)]
-    moves = kept = steps = 0
+    moves = kept = steps = visited = 0
     current = roster_cost(fp, shift, var)
 
     def out_of_time() -> bool:
@@ -440,7 +440,9 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
             rate["window"] is None and rate["sweep"] * per_sweep < 0.01 * current
             or rate["window"] is not None and rate["window"] > rate["sweep"])
         if use_windows:
-            todo = [days[(steps * batch + i) % len(days)] for i in range(batch)]
+            # batches walk the seeded day order round and round, so every day gets its turn
+            todo = [days[(visited + i) % len(days)] for i in range(batch)]
+            visited += batch
             shift, var, better = window_pass(fp, shift, var, todo, deadline=safety if reproducible else end,
                                              seed=seed + steps, workers=threads, time_per_window=window_s,
                                              deterministic=reproducible)
