@@ -63,11 +63,7 @@ class _Window:
         self.agents = [a for a in range(fp.n_agents)
                        if any(d not in fp.locked[a] and fp.available[a, d] for d in self.days)]
         # the others' cover: the whole roster without the free agents on the window days
-        self.base = cov.copy()
-        for a in self.agents:
-            for d in self.days:
-                if shift[a, d] >= 0:
-                    self.base[fp.variants[d, int(shift[a, d])][int(var[a, d])].intervals] -= 1
+        self.base = coverage(fp, shift, var, skip={(a, d) for a in self.agents for d in self.days})
         self.mine = cov - self.base
         wide = np.broadcast_to(fp.usable, (len(fp.contracts), fp.n_days, fp.n_shifts))
         self.st = _Stage2(fp, np.zeros(wide.shape, dtype=np.int64), self.agents, wide, None, set(self.days), shift)
