@@ -251,6 +251,20 @@ def test_column_construction_gives_a_valid_reproducible_roster() -> None:
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
 
 
+def test_a_seeded_column_construction_is_valid_and_reproducible(monkeypatch) -> None:
+    from wfm.roster import decompose
+
+    monkeypatch.setattr(decompose, "_COLUMNS_SEED_MIN_AGENTS", 0)  # large teams only by default
+    problem = call_centre_instance(12, weeks=1, seed=4, source="synthetic")
+    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0, construction="columns")
+            for _ in range(2)]
+    report = check(problem, runs[0])
+    assert report.ok, str(report)
+    assert runs[0].objective == pytest.approx(report.objective)
+    assert runs[0].info["decomposition"]["stage2_status"].endswith("seeded)")
+    assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
+
+
 def test_auto_construction_switches_to_columns_with_time() -> None:
     problem = call_centre_instance(6, weeks=1, seed=0, source="synthetic")
     with pytest.raises(InvalidParameterError, match="construction"):

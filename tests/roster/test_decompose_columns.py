@@ -167,3 +167,26 @@ def test_one_worker_gives_one_roster_on_a_two_week_problem() -> None:
     runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0) for _ in range(2)]
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
     assert runs[0].objective == runs[1].objective
+
+
+def test_a_seeded_master_never_starts_above_its_seed_roster(week) -> None:
+    from wfm.roster import decompose
+    from wfm.roster._decompose_cover import solve_lp_duals
+    from wfm.roster._decompose_dw import column_generation
+    from wfm.roster._decompose_solution import rows_of
+    from wfm.roster._decompose_stage1 import build_stage1
+
+    problem, fp = week
+    # a poor roster (the construction alone) and a good one (the full solve) as seeds
+    for sol in (decompose._solve(problem, time_limit_s=5, workers=1, seed=0, search=False),
+                solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)):
+        shift, var = rows_of(fp, sol)
+        short = float(sol.coverage_frame(problem)["shortfall"].sum())
+        only = flatten(_shortfall_only(problem))
+        cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
+        _, duals = solve_lp_duals(cover)
+        got, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=1,
+                                        rosters=(shift, var))
+        assert master is not None and got.rounds == 1
+        # the seed's own columns are in the master, so its LP can do at least as well as the seed
+        assert got.bound - 1e-6 <= got.master <= short + 1e-6

@@ -151,7 +151,8 @@ def column_generation_bound(fp: FlatProblem, duals: np.ndarray, *, time_limit_s:
 
 
 def columns_roster(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, seed: int = 0,
-                   workers: int = 2, max_rounds: int | None = None, time_per_class: float = 0.5
+                   workers: int = 2, max_rounds: int | None = None, time_per_class: float = 0.5,
+                   rosters: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, ColumnGenerationBound]:
     """A roster of ``fp`` rounded from the column-generation master: ``(shift, variant, outcome)``.
 
@@ -162,7 +163,7 @@ def columns_roster(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float, s
     stall near 220.
     """
     got, master = column_generation(fp, duals, time_limit_s=time_limit_s, seed=seed, workers=workers,
-                                    max_rounds=max_rounds, time_per_class=time_per_class)
+                                    max_rounds=max_rounds, time_per_class=time_per_class, rosters=rosters)
     if master is None:
         raise NoSolutionError(f"column generation priced no roster in {time_limit_s:g} s")
     shift, var = master.roster(agent_classes(fp), fp.n_days)
