@@ -20,8 +20,9 @@ set covering for shift scheduling, then tour assignment) splits it:
    is CP-SAT (as fast as HiGHS here, and never stopped by the wall clock).
    **Or by column generation** (``construction="columns"``, :mod:`wfm.roster._decompose_dw`): the roster
    written over whole agent rosters, every class of interchangeable agents priced under its full contract
-   rules; the master's fractional roster, rounded class by class, is a start the sweeps then improve. It
-   needs enough master rounds to pay off, so ``"auto"`` picks it from
+   rules; the master's fractional roster, rounded class by class, is a start the sweeps then improve. On
+   teams of 100 or more a re-planned roster seeds the master, which then starts at that roster's shortfall
+   rather than at everything short. It needs enough master rounds to pay off, so ``"auto"`` picks it from
    :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` worker-seconds per agent.
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
    re-rostered by a one-agent CP-SAT model against the cover everyone else leaves. One agent adds 0 or 1 to
@@ -343,7 +344,8 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     construction:
         How stage 2 builds the first roster: ``"plan"`` realises the stage-1 shift plan agent by agent;
         ``"columns"`` rounds a column-generation master (every class of agents priced under its full
-        contract rules), which needs time to converge and then starts the sweeps far lower; ``"auto"``
+        contract rules; on teams of 100 or more its master is seeded with a re-planned roster), which
+        needs time to converge and then starts the sweeps far lower; ``"auto"``
         picks ``"columns"`` when ``time_limit_s`` × workers is at least
         :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` per agent.
 
