@@ -69,7 +69,7 @@ from wfm.roster._decompose_cover import (
     solve_lp_duals,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
-from wfm.roster._decompose_replan import replan_construct
+from wfm.roster._decompose_replan import ReplanResult, replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks, rows_of
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
 from wfm.roster._decompose_stage2 import solve_stage2
@@ -375,6 +375,14 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
                   construction=construction)
 
 
+def _replan(fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns, CoverResult], time_limit_s: float,
+            workers: int | None, seed: int) -> ReplanResult:
+    """Stage 2 by placement with re-planning (:func:`replan_construct`), its rounds solved like stage 1."""
+    return replan_construct(fp, _placement_order(fp, seed), stage1,
+                            lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, _ROUND_ENGINE),
+                            _marginal_values, time_limit_s=time_limit_s, seed=seed)
+
+
 def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns,
                           CoverResult], budget: float, workers: int | None, seed: int
                           ) -> tuple[np.ndarray, np.ndarray, str]:
@@ -391,9 +399,7 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
     t0 = time.perf_counter()
     rosters = None
     if _COLUMNS_SEED_SHARE > 0 and fp.n_agents >= _COLUMNS_SEED_MIN_AGENTS:
-        rp = replan_construct(fp, _placement_order(fp, seed), stage1,
-                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, _ROUND_ENGINE),
-                              _marginal_values, time_limit_s=max(_COLUMNS_SEED_SHARE * budget, 1.0), seed=seed)
+        rp = _replan(fp, stage1, max(_COLUMNS_SEED_SHARE * budget, 1.0), workers, seed)
         rosters = (rp.shift, assign_variants(fp, rp.shift, variant_counts(fp, cols, res.counts)))
         budget = budget - (time.perf_counter() - t0) if workers != 1 else (1 - _COLUMNS_SEED_SHARE) * budget
     only_short = replace(fp, problem=_shortfall_only(problem))
@@ -447,10 +453,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shift, var, st2_status = _columns_construction(problem, fp, (cover, cols, res), budget, workers, seed)
         unfilled = extra = 0
     elif replan:
-        rp = replan_construct(fp, _placement_order(fp, seed), (cover, cols, res),
-                              lambda cp, lim: _solve_cover_box(cp, lim, workers, seed, _ROUND_ENGINE),
-                              _marginal_values,
-                              time_limit_s=max(_CONSTRUCTION_SHARE * time_limit_s, 1.0), seed=seed)
+        rp = _replan(fp, (cover, cols, res), max(_CONSTRUCTION_SHARE * time_limit_s, 1.0), workers, seed)
         shift, unfilled, extra, st2_status = rp.shift, rp.unfilled, rp.extra, f"REPLANNED({rp.rounds})"
     else:
         st2 = solve_stage2(fp, slots, v_under, v_over, time_limit_s=max(0.3 * time_limit_s, 1.0),
