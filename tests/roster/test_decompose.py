@@ -257,9 +257,14 @@ def test_column_construction_gives_a_valid_reproducible_roster(monkeypatch, seed
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
 
 
-def test_auto_construction_switches_to_columns_with_time() -> None:
+def test_auto_construction_picks_columns_when_pricing_is_fast() -> None:
     problem = call_centre_instance(6, weeks=1, seed=0, source="synthetic")
     with pytest.raises(InvalidParameterError, match="construction"):
         solve_decomposed(problem, time_limit_s=5, construction="magic")  # type: ignore[arg-type]
-    short = solve_decomposed(problem, time_limit_s=4, workers=1, seed=0)
+    fast = solve_decomposed(problem, time_limit_s=4, workers=1, seed=0)
+    assert fast.info["decomposition"]["stage2_status"].startswith("COLUMNS")
+    # fairness is priced by CP-SAT only: a short budget then keeps the plan start
+    fair = problem.model_copy(update={"weights": problem.weights.model_copy(update={"fairness": 1.0})})
+    short = solve_decomposed(fair, time_limit_s=4, workers=1, seed=0)
     assert not short.info["decomposition"]["stage2_status"].startswith("COLUMNS")
+    assert check(fair, short).ok

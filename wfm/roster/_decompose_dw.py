@@ -39,8 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm.exceptions import NoSolutionError
-from wfm.roster._decompose_columns import AgentPricer, VariantTable, agent_classes, agent_cover
+from wfm.roster._decompose_columns import VariantTable, agent_classes, agent_cover
 from wfm.roster._decompose_data import FlatProblem
+from wfm.roster._decompose_dp import PricerPool
 
 __all__ = ["ColumnGenerationBound", "column_generation", "column_generation_bound", "columns_roster"]
 
@@ -206,7 +207,8 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
     t0 = time.perf_counter()
     table = VariantTable(fp)
     classes = agent_classes(fp)
-    pricers = [AgentPricer(fp, m[0], table, scale=10_000) for m in classes]
+    pool = PricerPool(fp, table, scale=10_000)
+    pricers = [pool[m[0]] for m in classes]
     master = _Master(fp, classes)
     req = master.req
 
@@ -223,9 +225,9 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
             extra[k] = pricers[k].found
             return got
 
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                return list(pool.map(one, range(len(classes))))
+        if workers > 1 and not pool.uses_dp:  # dynamic programming holds the GIL: threads would only wait
+            with ThreadPoolExecutor(workers) as threads:
+                return list(threads.map(one, range(len(classes))))
         return [one(k) for k in range(len(classes))]
 
     def bound_at(pi: np.ndarray, got: list) -> float:

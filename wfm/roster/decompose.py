@@ -69,6 +69,7 @@ from wfm.roster._decompose_cover import (
     solve_lp_duals,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
+from wfm.roster._decompose_dp import dp_supported
 from wfm.roster._decompose_replan import ReplanResult, replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks, rows_of
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
@@ -92,6 +93,8 @@ _COLUMNS_SHARE = 0.7
 _COLUMNS_SEED_SHARE = 0.1
 _COLUMNS_SEED_MIN_AGENTS = 100
 _COLUMNS_PRICING_S = 0.5  # deterministic CP-SAT budget of one pricing solve in the column construction
+_DP_CLASS_S = 0.005  # nominal seconds to price one class by dynamic programming (1-5 ms measured)
+_MASTER_ROUND_S = 0.5  # nominal seconds of one master LP re-solve (0.13-0.65 s at 150 agents)
 #: construction="auto" builds the first roster by column generation when time limit × workers reaches this
 #: many seconds per agent. Measured at 60 s on 2 workers (bank profile, 4 weeks; agent-intervals short,
 #: columns vs plan): 30 agents 49 vs 57, 80 agents 151 vs 175, 150 agents 236 vs 225-235 (23 master rounds
@@ -368,9 +371,11 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     if construction not in ("auto", "plan", "columns"):
         raise InvalidParameterError(f"`construction` must be 'auto', 'plan' or 'columns'; got {construction!r}")
     if construction == "auto":
+        # pricing by dynamic programming makes the column start the better one at every budget measured;
+        # with fairness weighted, pricing falls back to CP-SAT and the master needs time to pay off
         n_workers = int(workers or os.cpu_count() or 1)
         enough = time_limit_s * n_workers >= COLUMNS_WORKER_SECONDS_PER_AGENT * len(problem.agents)
-        construction = "columns" if enough else "plan"
+        construction = "columns" if enough or dp_supported(problem) else "plan"
     return _solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, search=True,
                   construction=construction)
 
@@ -410,9 +415,11 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
     max_rounds = None
     if workers == 1:
         # one worker promises one roster per seed: rounds from the nominal budget (a round prices every
-        # class, about 0.07 s each, plus the master), the clock only a safety net
+        # class, a few milliseconds each by dynamic programming, plus the master LP), the clock only a
+        # safety net
         n_classes = len(agent_classes(only_short))
-        max_rounds, share = max(1, int(share / (0.07 * n_classes + 0.2))), 4 * share
+        per_class = _DP_CLASS_S if dp_supported(only_short.problem) else 0.07
+        max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), 4 * share
     shift, var, got = columns_roster(only_short, duals, time_limit_s=share, seed=seed,
                                      workers=int(workers or os.cpu_count() or 1), max_rounds=max_rounds,
                                      time_per_class=_COLUMNS_PRICING_S, rosters=rosters)
