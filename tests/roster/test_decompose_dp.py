@@ -173,3 +173,16 @@ def test_pricer_pool_rejects_an_unknown_method(bank: RosterProblem) -> None:
     fp = flatten(bank)
     with pytest.raises(ValueError, match="method"):
         PricerPool(fp, C.VariantTable(fp), method="labels")
+
+
+def test_a_contract_graph_too_large_keeps_the_cp_sat_pricer(bank: RosterProblem, monkeypatch) -> None:
+    from wfm.roster import _decompose_dp as D
+
+    monkeypatch.setattr(D, "_MAX_STATES", 5)
+    fp = flatten(bank)
+    table = C.VariantTable(fp)
+    pool = PricerPool(fp, table)
+    assert isinstance(pool[0], C.AgentPricer)
+    assert not any(g.ok for g in fp.graphs.values())
+    key_value, key_variant = table.best(np.zeros(len(fp.required)))
+    assert pool[0].solve(key_value, key_variant, hint=None, time_limit_s=5.0, seed=0) is not None

@@ -23,11 +23,16 @@ Irnich & Desaulniers (2005), *Shortest path problems with resource constraints*,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from wfm.roster._decompose_data import FlatProblem
 from wfm.roster.models import RosterProblem
+
+if TYPE_CHECKING:
+    from wfm.roster._decompose_columns import VariantTable
 
 __all__ = ["ContractGraph", "DPPricer", "dp_supported"]
 
@@ -62,19 +67,21 @@ class ContractGraph:
     caps:
         Shift index → most times it may be worked over the horizon (an agent's ``max_shifts``).
     max_states:
-        Most states on one day; beyond it :attr:`ok` is ``False`` and the graph is not built.
+        Most states on one day (default 40,000); beyond it :attr:`ok` is ``False`` and the graph is not
+        built.
     """
 
     def __init__(self, fp: FlatProblem, contract: int, shifts: np.ndarray,
-                 caps: dict[int, int] | None = None, max_states: int = _MAX_STATES) -> None:
+                 caps: dict[int, int] | None = None, max_states: int | None = None) -> None:
         self.fp = fp
+        max_states = _MAX_STATES if max_states is None else max_states
         c = fp.contracts[contract]
         self.contract = c
         n_days = fp.n_days
         caps = dict(caps or {})
         self.caps = caps
         options = [[int(s) for s in np.flatnonzero(fp.usable[d] & shifts)] for d in range(n_days)]
-        clash_class, n_classes = self._clash_classes(options)
+        clash_class = self._clash_classes(options)
         week_tags = sorted(c.max_tag_per_week)
         horizon_tags = sorted(c.max_tag_per_horizon)
         cap_ids = sorted(caps)
@@ -267,11 +274,10 @@ class ContractGraph:
         t1, t2 = fp.shifts[s1], fp.shifts[s2]
         return any(f.first.matches(t1) and f.second.matches(t2) for f in c.forbidden_successions)
 
-    def _clash_classes(self, options: list[list[int]]) -> tuple[list[dict[int, int]], list[int]]:
+    def _clash_classes(self, options: list[list[int]]) -> list[dict[int, int]]:
         """Per day, each shift's class by the shifts it forbids the next day (0: forbids none)."""
         classes: list[dict[int, int]] = []
         self._reps: list[list[int]] = []
-        sizes = []
         for d, opts in enumerate(options):
             nxt = options[d + 1] if d + 1 < len(options) else []
             rows: dict[tuple[bool, ...], int] = {}
@@ -288,8 +294,7 @@ class ContractGraph:
                 cls[s] = rows[row]
             classes.append(cls)
             self._reps.append(reps)
-            sizes.append(len(rows))
-        return classes, sizes
+        return classes
 
 
 def dp_supported(problem: RosterProblem) -> bool:
@@ -306,11 +311,8 @@ class DPPricer:
     start time while that lowers its true cost.
     """
 
-    def __init__(self, fp: FlatProblem, a: int, table, graph: ContractGraph) -> None:
-        from wfm.roster._decompose_stage2 import agent_personal_cost
-
+    def __init__(self, fp: FlatProblem, a: int, table: VariantTable, graph: ContractGraph) -> None:
         self.fp, self.a, self.graph = fp, a, graph
-        self._personal = agent_personal_cost
         self.status = 0
         self.found: list[tuple[np.ndarray, np.ndarray]] = []
         w = fp.problem.weights
@@ -410,15 +412,15 @@ class DPPricer:
         (fairness, unsupported) are accepted and ignored: the path is exact and deterministic."""
         self.found = []
         if self.graph.empty:
-            self.status = 3  # cp_model.INFEASIBLE
+            self.status = cp_model.INFEASIBLE
             return None
         values = np.where(self.mem_key >= 0, key_value[np.maximum(self.mem_key, 0)], 0.0) + self.pref
         values[~self.mem_ok] = np.inf
         got = self._path(values)
         if got is None:
-            self.status = 3  # cp_model.INFEASIBLE
+            self.status = cp_model.INFEASIBLE
             return None
-        self.status = 4  # cp_model.OPTIMAL
+        self.status = cp_model.OPTIMAL
         bound, picks = got
         row = self._row(picks)
         objective = bound + self._penalty(row)
@@ -490,7 +492,7 @@ class PricerPool(dict):
         Integer scale of the CP-SAT pricers' costs (see ``AgentPricer``).
     """
 
-    def __init__(self, fp: FlatProblem, table, method: str = "auto", scale: int | None = None) -> None:
+    def __init__(self, fp: FlatProblem, table: VariantTable, method: str = "auto", scale: int | None = None) -> None:
         super().__init__()
         if method not in ("auto", "dp", "cp-sat"):
             raise ValueError(f"`method` must be 'auto', 'dp' or 'cp-sat'; got {method!r}")

@@ -22,14 +22,18 @@ set covering for shift scheduling, then tour assignment) splits it:
    written over whole agent rosters, every class of interchangeable agents priced under its full contract
    rules; the master's fractional roster, rounded class by class, is a start the sweeps then improve. On
    teams of 100 or more a re-planned roster seeds the master, which then starts at that roster's shortfall
-   rather than at everything short. It needs enough master rounds to pay off, so ``"auto"`` picks it from
+   rather than at everything short. Each class is priced by a shortest path through its contract's state
+   graph (:mod:`wfm.roster._decompose_dp`, about a millisecond), so ``"auto"`` picks it whenever that
+   pricer applies; with fairness weighted pricing falls back to CP-SAT, and ``"auto"`` then picks it from
    :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` worker-seconds per agent.
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
-   re-rostered by a one-agent CP-SAT model against the cover everyone else leaves. One agent adds 0 or 1 to
-   each interval, so its effect on the convex cover cost is linear and the move is exact: the true
-   objective (interval cover with breaks, preferences, start times) never gets worse. Seeded noise on the
-   values, with equal-cost moves kept, lets the search cross plateaus (a hole moved, not yet filled).
-   Agents are priced two at a time on two workers. Once a sweep gains less than 1%, **day windows**
+   re-rostered by the same pricer (state graph, or one-agent CP-SAT) against the cover everyone else
+   leaves. One agent adds 0 or 1 to each interval, so its effect on the convex cover cost is linear and
+   the move is exact: the true objective (interval cover with breaks, preferences, start times) never gets
+   worse (the graph leaves start times out of its path and repairs them week by week, so its move is the
+   best it finds, and is kept only if the true objective does not get worse). Seeded noise on the values,
+   with equal-cost moves kept, lets the search cross plateaus (a hole moved, not yet filled).
+   CP-SAT pricers run two at a time on two workers. Once a sweep gains less than 1%, **day windows**
    (:mod:`wfm.roster._decompose_window`) take turns with the sweeps: every agent re-rostered on one day by
    CP-SAT, the rest fixed, which fills holes that need two agents to move at once.
 4. **Breaks** are re-placed with the per-(day, shift) head-counts fixed, and every penalty is priced exactly
@@ -348,8 +352,8 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         How stage 2 builds the first roster: ``"plan"`` realises the stage-1 shift plan agent by agent;
         ``"columns"`` rounds a column-generation master (every class of agents priced under its full
         contract rules; on teams of 100 or more its master is seeded with a re-planned roster), which
-        needs time to converge and then starts the sweeps far lower; ``"auto"``
-        picks ``"columns"`` when ``time_limit_s`` × workers is at least
+        starts the sweeps far lower; ``"auto"`` picks ``"columns"`` whenever pricing is by dynamic
+        programming (no fairness weight), else when ``time_limit_s`` × workers is at least
         :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` per agent.
 
     Returns
@@ -389,8 +393,8 @@ def _replan(fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns, CoverRes
 
 
 def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns,
-                          CoverResult], budget: float, workers: int | None, seed: int
-                          ) -> tuple[np.ndarray, np.ndarray, str]:
+                          CoverResult], budget: float, workers: int | None, seed: int,
+                          pricing: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
     """Stage 2 by column generation: the rounded master roster (see :func:`columns_roster`).
 
     On large teams the re-planned construction first builds a whole roster whose agents' rows seed the
@@ -418,11 +422,11 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
         # class, a few milliseconds each by dynamic programming, plus the master LP), the clock only a
         # safety net
         n_classes = len(agent_classes(only_short))
-        per_class = _DP_CLASS_S if dp_supported(only_short.problem) else 0.07
+        per_class = _DP_CLASS_S if dp_supported(only_short.problem) and pricing != "cp-sat" else 0.07
         max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), 4 * share
     shift, var, got = columns_roster(only_short, duals, time_limit_s=share, seed=seed,
                                      workers=int(workers or os.cpu_count() or 1), max_rounds=max_rounds,
-                                     time_per_class=_COLUMNS_PRICING_S, rosters=rosters)
+                                     time_per_class=_COLUMNS_PRICING_S, rosters=rosters, pricing=pricing)
     if rosters is not None:
         from wfm.roster._decompose_window import roster_cost
 
@@ -432,8 +436,9 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
 
 
 def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, seed: int,
-           search: bool, replan: bool = True, construction: str = "plan") -> RosterSolution:
-    """:func:`solve_decomposed`; ``search=False`` stops after the greedy construction (a baseline)."""
+           search: bool, replan: bool = True, construction: str = "plan", pricing: str = "auto") -> RosterSolution:
+    """:func:`solve_decomposed`; ``search=False`` stops after the greedy construction and
+    ``pricing="cp-sat"`` prices agents by one-agent CP-SAT models (the benchmark's baselines)."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -457,7 +462,8 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     if construction == "columns":
         # one worker: the nominal budget, not the clock, so one seed gives one master
         budget = time_limit_s - stage1_s - reserve if workers == 1 else left() - reserve
-        shift, var, st2_status = _columns_construction(problem, fp, (cover, cols, res), budget, workers, seed)
+        shift, var, st2_status = _columns_construction(problem, fp, (cover, cols, res), budget, workers, seed,
+                                                       pricing)
         unfilled = extra = 0
     elif replan:
         rp = _replan(fp, (cover, cols, res), max(_CONSTRUCTION_SHARE * time_limit_s, 1.0), workers, seed)
@@ -476,7 +482,8 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         # one worker: the nominal budget, not the clock, so a loaded machine gives the same roster (later)
         budget = max(0.55 * time_limit_s - reserve if workers == 1 else left() - reserve, 0.5)
         shift, var, br = improve_by_columns(fp, shift, var, time_limit_s=budget, seed=seed,
-                                            reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1))
+                                            reproducible=workers == 1, threads=int(workers or os.cpu_count() or 1),
+                                            pricing=pricing)
         n_moves, n_windows = int(br["moves"]), int(br["windows_improved"])
         seconds["stage3"] = time.perf_counter() - t3
         start_counts = _variant_counts(cols, shift, var)
