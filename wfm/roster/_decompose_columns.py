@@ -296,11 +296,14 @@ def best_response_sweeps(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, pr
                          ) -> tuple[np.ndarray, np.ndarray, int]:
     """Re-roster one agent at a time against the others' cover, keeping each exact improvement.
 
+    ``pricers`` is a :class:`wfm.roster._decompose_dp.PricerPool` (or a dict of pricers to start one with).
+
     Stops when a whole sweep moves nobody, after ``max_sweeps`` sweeps, or at ``deadline``
     (``time.perf_counter()`` seconds). Agents in
     ``unplaced`` have no valid roster yet (a construction from scratch): they take their best response
     whatever it costs, the first time round. With ``threads`` > 1, that many agents are priced at once
-    against the same cover (CP-SAT releases the GIL); each proposal is then re-priced exactly against the
+    against the same cover when they are CP-SAT pricers (which release the GIL; graph pricers run one at a
+    time); each proposal is then re-priced exactly against the
     cover the earlier ones left and kept only if it still improves, so every move stays an improvement
     and a seed still gives one roster. With ``noise`` > 0 each agent is priced on values perturbed by up to
     that much per interval (seeded) and moves that leave the exact objective unchanged are kept too: the
@@ -421,8 +424,9 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
     so the search runs sweeps until one gains less than 1% of the objective, then whichever of a sweep or
     a batch of windows last gained more per nominal second. ``windows=False`` runs the sweeps alone.
     With ``reproducible`` every step is bounded by work (deterministic budgets, a nominal cost per step
-    charged to ``time_limit_s``), the clock only a safety net, so one seed gives one roster. Returns the
-    roster, its break variants and counters.
+    charged to ``time_limit_s``), the clock only a safety net, so one seed gives one roster. ``pricing``
+    is a :class:`wfm.roster._decompose_dp.PricerPool` method (``"auto"``: contract graphs where they apply;
+    ``"cp-sat"``: one-agent CP-SAT models). Returns the roster, its break variants and counters.
     """
     from wfm.roster._decompose_dp import PricerPool
     from wfm.roster._decompose_window import roster_cost, window_pass
