@@ -240,15 +240,18 @@ def test_replanned_and_single_plan_constructions_are_both_valid() -> None:
         assert sol.best_bound <= sol.objective + 1e-6
 
 
-@pytest.mark.parametrize("seeded", [False, True])
-def test_column_construction_gives_a_valid_reproducible_roster(monkeypatch, seeded: bool) -> None:
+@pytest.mark.parametrize("seed_by", ["sweeps", "replan", None])
+def test_column_construction_gives_a_valid_reproducible_roster(monkeypatch, seed_by: str | None) -> None:
     from wfm.roster import decompose
 
-    if seeded:  # a re-planned roster seeds the master on large teams only by default
-        monkeypatch.setattr(decompose, "_COLUMNS_SEED_MIN_AGENTS", 0)
+    seeded = seed_by is not None
+    if not seeded:
+        monkeypatch.setattr(decompose, "_COLUMNS_SEED_SHARE", 0.0)
     problem = call_centre_instance(12, weeks=1, seed=4, source="synthetic")
-    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0, construction="columns")
-            for _ in range(2)]
+    # graph pricing seeds the master by best responses; CP-SAT pricing by the re-planned roster
+    pricing = "cp-sat" if seed_by == "replan" else "auto"
+    runs = [decompose._solve(problem, time_limit_s=8, workers=1, seed=0, search=True, construction="columns",
+                             pricing=pricing) for _ in range(2)]
     report = check(problem, runs[0])
     assert report.ok, str(report)
     assert runs[0].objective == pytest.approx(report.objective)

@@ -90,12 +90,14 @@ _CONSTRUCTION_SHARE = 0.3
 _ROUND_ENGINE = "cpsat"
 # construction="columns": share of what is left after stage 1 for the column generation; sweeps take the rest
 _COLUMNS_SHARE = 0.7
-# construction="columns" on teams of at least _COLUMNS_SEED_MIN_AGENTS: share of its budget for a re-planned
-# roster whose rows seed the master. 150 agents, 2 workers: 300 s 40,257 (140 short) against 42,033-43,090
-# (143-153) unseeded, 120 s 49,454 against 52,646; 30 and 80 agents at 60 s were no better (7,995 against
-# 7,313; 28,579 against 27,911), as their masters converge or nearly so without it
+# construction="columns": share of its budget for a roster whose rows seed the master. With graph pricing the
+# seed is built by best responses from scratch (150 agents, 60 s, seeds 0-2: 47,775 / 170, 43,696 / 150,
+# 45,582 / 161 short against 45,640 / 166, 46,508 / 170, 47,862 / 176 seeded with the re-planned roster; 80
+# agents 23,910 / 111 against 24,462 / 120 unseeded), and the master's rounding is kept even where the seed
+# costs less (the seed is a sweeps local optimum: keeping it gave 59,215 / 226). With CP-SAT pricing the
+# re-planned roster seeds it (150 agents, 300 s: 40,257 against 42,033-43,090 unseeded) and replaces a
+# rounding that costs more, as a master of few rounds rounds badly.
 _COLUMNS_SEED_SHARE = 0.1
-_COLUMNS_SEED_MIN_AGENTS = 100
 _COLUMNS_PRICING_S = 0.5  # deterministic CP-SAT budget of one pricing solve in the column construction
 _DP_CLASS_S = 0.005  # nominal seconds to price one class by dynamic programming (1-5 ms measured)
 _MASTER_ROUND_S = 0.5  # nominal seconds of one master LP re-solve (0.13-0.65 s at 150 agents)
@@ -392,14 +394,34 @@ def _replan(fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns, CoverRes
                             _marginal_values, time_limit_s=time_limit_s, seed=seed)
 
 
+def _sweep_seed(fp: FlatProblem, budget: float, workers: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A roster built by best responses alone: every agent placed against the cover of those placed before,
+    then stage 3 for the rest of ``budget`` seconds (cheap when agents are priced by their contract graph)."""
+    from wfm.roster._decompose_columns import VariantTable, best_response_sweeps
+    from wfm.roster._decompose_dp import PricerPool
+
+    t0 = time.perf_counter()
+    table = VariantTable(fp)
+    empty = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    shift, var, _ = best_response_sweeps(fp, empty, empty.copy(), PricerPool(fp, table), table,
+                                         deadline=float("inf"), seed=seed, max_sweeps=1,
+                                         unplaced=set(range(fp.n_agents)))
+    left = budget - (time.perf_counter() - t0) if workers != 1 else 0.5 * budget
+    if left > 0.1:
+        shift, var, _ = improve_by_columns(fp, shift, var, time_limit_s=left, seed=seed, reproducible=workers == 1,
+                                           threads=int(workers or os.cpu_count() or 1))
+    return shift, var
+
+
 def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns,
                           CoverResult], budget: float, workers: int | None, seed: int,
                           pricing: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
     """Stage 2 by column generation: the rounded master roster (see :func:`columns_roster`).
 
-    On large teams the re-planned construction first builds a whole roster whose agents' rows seed the
-    master: the master then starts at a real roster's shortfall instead of everything short, and spends its
-    rounds below it (150 agents, 120 s: master 160 after 23 rounds, against 202 after 26 unseeded).
+    A whole roster built first (best responses from scratch, or the re-planned construction when agents are
+    priced by CP-SAT) seeds the master: it then starts at a real roster's shortfall instead of everything
+    short, and spends its rounds below it (150 agents, 60 s: master 116-127 after 48-51 rounds, against
+    133-152 seeded with the re-planned roster).
     """
     from wfm.roster._decompose_columns import agent_classes
     from wfm.roster._decompose_dw import columns_roster
@@ -407,9 +429,14 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
     cover, cols, res = stage1
     t0 = time.perf_counter()
     rosters = None
-    if _COLUMNS_SEED_SHARE > 0 and fp.n_agents >= _COLUMNS_SEED_MIN_AGENTS:
-        rp = _replan(fp, stage1, max(_COLUMNS_SEED_SHARE * budget, 1.0), workers, seed)
-        rosters = (rp.shift, assign_variants(fp, rp.shift, variant_counts(fp, cols, res.counts)))
+    sweep_seed = dp_supported(problem) and pricing != "cp-sat"
+    if _COLUMNS_SEED_SHARE > 0:
+        seed_s = max(_COLUMNS_SEED_SHARE * budget, 1.0)
+        if sweep_seed:
+            rosters = _sweep_seed(fp, seed_s, workers, seed)
+        else:
+            rp = _replan(fp, stage1, seed_s, workers, seed)
+            rosters = (rp.shift, assign_variants(fp, rp.shift, variant_counts(fp, cols, res.counts)))
         budget = budget - (time.perf_counter() - t0) if workers != 1 else (1 - _COLUMNS_SEED_SHARE) * budget
     only_short = replace(fp, problem=_shortfall_only(problem))
     _, duals = solve_lp_duals(replace(cover, short_weights=(1.0,), over_weight=0.0))
@@ -430,7 +457,8 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
     if rosters is not None:
         from wfm.roster._decompose_window import roster_cost
 
-        if roster_cost(fp, *rosters) < roster_cost(fp, shift, var):  # a master of too few rounds rounds badly
+        # a master of few rounds rounds badly; a sweeps seed is a local optimum the rounding's basin beats
+        if not sweep_seed and roster_cost(fp, *rosters) < roster_cost(fp, shift, var):
             shift, var = rosters
     return shift, var, f"COLUMNS({got.rounds} rounds, master {got.master:.1f}{', seeded' if rosters else ''})"
 
