@@ -193,3 +193,70 @@ def test_a_seeded_master_never_starts_above_its_seed_roster(week) -> None:
         assert master is not None and got.rounds == 1
         # the seed's own columns are in the master, so its LP can do at least as well as the seed
         assert got.bound - 1e-6 <= got.master <= short + 1e-6
+
+
+def test_linked_master_prices_columns_at_its_own_duals_and_rounds_to_whole_agents(week) -> None:
+    from wfm.roster._decompose_cover import solve_lp_duals
+    from wfm.roster._decompose_dw import column_generation
+    from wfm.roster._decompose_stage1 import build_stage1
+
+    problem, _ = week
+    only = flatten(_shortfall_only(problem))
+    cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
+    _, duals = solve_lp_duals(cover)
+    _, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=4)
+    lp, _, _ = master.solve()
+    # LP optimality: no column prices below zero, and every column in use prices at zero
+    for (k, row, _), lam in zip(master.rows, master.lams, strict=True):
+        rc = master.reduced_cost(k, row)
+        assert rc >= -1e-6
+        if lam.solution_value() > 1e-6:
+            assert rc == pytest.approx(0.0, abs=1e-6)
+    # the break placements cover what the LP says: its shortfall is the requirement left uncovered
+    placed = np.array([y.solution_value() for y in master.placed])
+    cov = np.zeros(len(only.required))
+    for j, y in enumerate(placed):
+        cov[master.table.cat[master.table.starts[j]:master.table.starts[j + 1] if j + 1 < len(placed) else None]
+            [:-1]] += y
+    assert float(np.maximum(only.required - cov, 0.0).sum()) == pytest.approx(lp, abs=1e-5)
+    shift, var = master.roster(C.agent_classes(only), only.n_days)
+    classes = C.agent_classes(only)
+    assert (shift >= 0).sum() > 0 and ((shift >= 0) == (var >= 0)).all()
+    for members in classes:  # every agent took a column of its own class
+        keys = {(k, row.tobytes()) for k, row, _ in master.rows}
+        k = classes.index(members)
+        assert all((k, shift[a].tobytes()) in keys for a in members)
+    # the rounding hands each (day, shift)'s agents to break variants the LP placed agents on
+    table = master.table
+    placed_keys = {(*table.keys[table.var_key[j]], int(table.var_local[j])) for j in np.flatnonzero(placed > 1e-9)}
+    for a, d in zip(*np.nonzero(shift >= 0), strict=True):
+        assert (int(d), int(shift[a, d]), int(var[a, d])) in placed_keys or not any(
+            (int(d), int(shift[a, d])) == key[:2] for key in placed_keys)
+
+
+@pytest.mark.parametrize("how", ["dive", "out of time"])
+def test_diving_rounds_the_master_to_whole_agents_of_their_own_class(week, how: str) -> None:
+    from wfm.roster._decompose_cover import solve_lp_duals
+    from wfm.roster._decompose_dw import column_generation
+    from wfm.roster._decompose_stage1 import build_stage1
+    from wfm.roster._decompose_variants import coverage
+
+    problem, _ = week
+    only = flatten(_shortfall_only(problem))
+    cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
+    _, duals = solve_lp_duals(cover)
+    classes = C.agent_classes(only)
+    rosters = []
+    for _ in range(2):
+        got, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=6)
+        rosters.append(master.dive(classes, only.n_days, per_step=2,
+                                   deadline=-float("inf") if how == "out of time" else float("inf")))
+    (shift, var), again = rosters
+    assert np.array_equal(shift, again[0]) and np.array_equal(var, again[1])  # one answer per input
+    keys = {(k, row.tobytes()) for k, row, _ in master.rows}
+    for k, members in enumerate(classes):
+        assert all((k, shift[a].tobytes()) in keys for a in members)
+    assert ((shift >= 0) == (var >= 0)).all()
+    short = float(np.maximum(only.required - coverage(only, shift, var), 0).sum())
+    # the fixed master is this roster with its breaks placed at best: never worse, and never below the LP
+    assert got.bound - 1e-6 <= master.solve()[0] <= short + 1e-6

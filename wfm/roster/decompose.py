@@ -20,11 +20,12 @@ set covering for shift scheduling, then tour assignment) splits it:
    is CP-SAT (as fast as HiGHS here, and never stopped by the wall clock).
    **Or by column generation** (``construction="columns"``, :mod:`wfm.roster._decompose_dw`): the roster
    written over whole agent rosters, every class of interchangeable agents priced under its full contract
-   rules; the master's fractional roster, rounded class by class, is a start the sweeps then improve. On
-   teams of 100 or more a re-planned roster seeds the master, which then starts at that roster's shortfall
-   rather than at everything short. Each class is priced by a shortest path through its contract's state
-   graph (:mod:`wfm.roster._decompose_dp`, about a millisecond), so ``"auto"`` picks it whenever that
-   pricer applies; with fairness weighted pricing falls back to CP-SAT, and ``"auto"`` then picks it from
+   rules; the master's fractional roster, rounded to whole agents by diving (fix the columns most used,
+   re-solve the master, repeat), is a start the sweeps then improve. A roster built by best responses
+   seeds the master, which then starts at that roster's shortfall rather than at everything short. Each
+   class is priced by a shortest path through its contract's state graph (:mod:`wfm.roster._decompose_dp`,
+   about a millisecond), so ``"auto"`` picks it whenever that pricer applies; with fairness weighted
+   pricing falls back to CP-SAT, and ``"auto"`` then picks it from
    :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` worker-seconds per agent.
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
    re-rostered by the same pricer (state graph, or one-agent CP-SAT) against the cover everyone else
@@ -98,9 +99,10 @@ _COLUMNS_SHARE = 0.7
 # re-planned roster seeds it (150 agents, 300 s: 40,257 against 42,033-43,090 unseeded) and replaces a
 # rounding that costs more, as a master of few rounds rounds badly.
 _COLUMNS_SEED_SHARE = 0.1
+_COLUMNS_DIVE_SHARE = 0.2  # construction="columns": at most this share of its budget rounds the master by diving
 _COLUMNS_PRICING_S = 0.5  # deterministic CP-SAT budget of one pricing solve in the column construction
-_DP_CLASS_S = 0.005  # nominal seconds to price one class by dynamic programming (1-5 ms measured)
-_MASTER_ROUND_S = 0.5  # nominal seconds of one master LP re-solve (0.13-0.65 s at 150 agents)
+_DP_CLASS_S = 0.002  # nominal seconds to price one class by dynamic programming (about 1 ms measured)
+_MASTER_ROUND_S = 0.3  # nominal seconds of one master LP re-solve (0.1-0.3 s at 150 agents)
 #: construction="auto" builds the first roster by column generation when time limit × workers reaches this
 #: many seconds per agent. Measured at 60 s on 2 workers (bank profile, 4 weeks; agent-intervals short,
 #: columns vs plan): 30 agents 49 vs 57, 80 agents 151 vs 175, 150 agents 236 vs 225-235 (23 master rounds
@@ -451,9 +453,11 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
         n_classes = len(agent_classes(only_short))
         per_class = _DP_CLASS_S if dp_supported(only_short.problem) and pricing != "cp-sat" else 0.07
         max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), 4 * share
+    dive_s = float("inf") if workers == 1 else _COLUMNS_DIVE_SHARE * budget
     shift, var, got = columns_roster(only_short, duals, time_limit_s=share, seed=seed,
                                      workers=int(workers or os.cpu_count() or 1), max_rounds=max_rounds,
-                                     time_per_class=_COLUMNS_PRICING_S, rosters=rosters, pricing=pricing)
+                                     time_per_class=_COLUMNS_PRICING_S, rosters=rosters, pricing=pricing,
+                                     dive_s=dive_s)
     if rosters is not None:
         from wfm.roster._decompose_window import roster_cost
 
