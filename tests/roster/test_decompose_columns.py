@@ -260,3 +260,28 @@ def test_diving_rounds_the_master_to_whole_agents_of_their_own_class(week, how: 
     short = float(np.maximum(only.required - coverage(only, shift, var), 0).sum())
     # the fixed master is this roster with its breaks placed at best: never worse, and never below the LP
     assert got.bound - 1e-6 <= master.solve()[0] <= short + 1e-6
+
+
+def test_master_priced_on_tiers_and_over_staffing_bounds_every_roster_it_rounds_to(week) -> None:
+    from wfm.roster._decompose_cover import solve_lp_duals
+    from wfm.roster._decompose_dw import column_generation
+    from wfm.roster._decompose_stage1 import build_stage1
+    from wfm.roster._decompose_variants import coverage
+
+    problem, _ = week
+    tiers, over = (1.0, 1.5, 2.5, 4.0), 0.05
+    only = flatten(_shortfall_only(problem))
+    cover, _, _ = build_stage1(only, short_weights=tiers, over_weight=over)
+    _, duals = solve_lp_duals(cover)
+    got, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=40,
+                                    cover_weights=(tiers, over))
+    assert got.bound <= got.master + 1e-6
+    shift, var = master.dive(C.agent_classes(only), only.n_days)
+    cost = float(interval_cost(only.required, coverage(only, shift, var), tiers, over).sum())
+    # the fixed master is this roster's cover cost with its breaks placed at best
+    assert got.bound - 1e-6 <= master.solve()[0] <= cost + 1e-6
+    sol = solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)
+    frame = sol.coverage_frame(problem)
+    scheduled = np.zeros(len(only.required))
+    scheduled[only.day_offset[frame["day"].to_numpy()] + frame["interval"].to_numpy()] = frame["scheduled"]
+    assert got.bound <= float(interval_cost(only.required, scheduled, tiers, over).sum()) + 1e-6
