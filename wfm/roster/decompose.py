@@ -133,6 +133,10 @@ class DecompositionReport:
         stage-1 optimality gap.
     unfilled_slots, extra_shifts:
         Stage-1 slots the stage-2 construction left open, and shifts it added beyond them.
+    columns_bound:
+        The column construction's Dantzig–Wolfe (Lagrangian) bound on any roster's cover cost, ``None``
+        when it did not run; at least as strong as ``stage1_bound`` once converged (150 agents, 60 s:
+        about 31,000 against 24,154), and ``best_bound`` takes the better of the two.
     stage3_moves:
         Agent rosters the stage-3 best-response sweeps replaced (improving or equal-cost moves).
     stage3_windows:
@@ -156,6 +160,7 @@ class DecompositionReport:
     stage3_moves: int
     seconds: dict[str, float]
     stage3_windows: int = 0
+    columns_bound: float | None = None
 
 
 def _validate(time_limit_s: float, workers: int | None) -> None:
@@ -363,7 +368,8 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     Returns
     -------
     RosterSolution
-        ``strategy="decomposed"``; ``best_bound`` is the stage-1 cover bound; ``info["decomposition"]``
+        ``strategy="decomposed"``; ``best_bound`` is the better of the stage-1 cover bound and the column
+        construction's bound; ``info["decomposition"]``
         reports each stage (:class:`DecompositionReport` as a dict).
 
     Raises
@@ -417,8 +423,9 @@ def _sweep_seed(fp: FlatProblem, budget: float, workers: int | None, seed: int) 
 
 def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple[CoverProblem, Stage1Columns,
                           CoverResult], budget: float, workers: int | None, seed: int,
-                          pricing: str = "auto") -> tuple[np.ndarray, np.ndarray, str]:
-    """Stage 2 by column generation: the rounded master roster (see :func:`columns_roster`).
+                          pricing: str = "auto") -> tuple[np.ndarray, np.ndarray, str, float]:
+    """Stage 2 by column generation: the rounded master roster (see :func:`columns_roster`), its status and
+    the column generation's bound on the cover cost of any roster (objective units).
 
     A whole roster built first (best responses from scratch, or the re-planned construction when agents are
     priced by CP-SAT) seeds the master: it then starts at a real roster's shortfall instead of everything
@@ -473,8 +480,8 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
         # a master of few rounds rounds badly; a sweeps seed is a local optimum the rounding's basin beats
         if not sweep_seed and roster_cost(fp, *rosters) < roster_cost(fp, shift, var):
             shift, var = rosters
-    return shift, var, (f"COLUMNS({got.rounds} rounds, master cover cost {got.master * unit:.0f}"
-                        f"{', seeded' if rosters else ''})")
+    status = f"COLUMNS({got.rounds} rounds, master cover cost {got.master * unit:.0f}{', seeded' if rosters else ''})"
+    return shift, var, status, got.bound * unit
 
 
 def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, seed: int,
@@ -501,11 +508,12 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     short_bound, _ = solve_lp(replace(cover, short_weights=(1.0,), over_weight=0.0))
     reserve = min(max(0.06 * time_limit_s, 2.0), 5.0)  # breaks and extraction (1.3-3.4 s at 150 agents)
     # budgets come from the nominal limit, not the clock, so one worker and one seed give one roster
+    columns_bound: float | None = None
     if construction == "columns":
         # one worker: the nominal budget, not the clock, so one seed gives one master
         budget = time_limit_s - stage1_s - reserve if workers == 1 else left() - reserve
-        shift, var, st2_status = _columns_construction(problem, fp, (cover, cols, res), budget, workers, seed,
-                                                       pricing)
+        shift, var, st2_status, columns_bound = _columns_construction(problem, fp, (cover, cols, res), budget,
+                                                                      workers, seed, pricing)
         unfilled = extra = 0
     elif replan:
         rp = _replan(fp, (cover, cols, res), max(_CONSTRUCTION_SHARE * time_limit_s, 1.0), workers, seed)
@@ -549,7 +557,8 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
     for p in pens:
         totals[p.rule] = totals.get(p.rule, 0.0) + p.cost
     cover_cost = totals.get("shortfall", 0.0) + totals.get("overstaffing", 0.0)
-    bound = min(float(res.bound), objective)
+    # personal costs are never negative, so a bound on cover cost bounds the objective
+    bound = min(max(float(res.bound), columns_bound if columns_bound is not None else -np.inf), objective)
     short = np.maximum(fp.required - coverage, 0.0)
     over = np.maximum(coverage - fp.required, 0.0)
     report = DecompositionReport(
@@ -559,7 +568,7 @@ def _solve(problem: RosterProblem, *, time_limit_s: float, workers: int | None, 
         shortfall_lower_bound=max(float(short_bound), 0.0),
         cover_gap=(cover_cost - float(res.bound)) / max(1.0, float(res.bound)),
         unfilled_slots=unfilled, extra_shifts=extra, stage2_status=st2_status,
-        stage3_moves=n_moves, stage3_windows=n_windows, seconds=seconds)
+        stage3_moves=n_moves, stage3_windows=n_windows, seconds=seconds, columns_bound=columns_bound)
     elapsed = time.perf_counter() - t0
     gap = (objective - bound) / max(1.0, abs(objective))
     return RosterSolution(status="FEASIBLE" if gap > 1e-9 else "OPTIMAL", assignments=assignments,
