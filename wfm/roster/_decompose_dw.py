@@ -107,19 +107,16 @@ class _Master:
         for i, (d, s) in enumerate(table.keys):
             self.link[d, s] = i
         objective = self.lp.Objective()
-        self.short = []
         for row in self.cover_rows:
             for j, w in enumerate(tiers):  # convex tiers: the LP fills the cheap ones first
                 x = self.lp.NumVar(0.0, 1.0 if j < len(tiers) - 1 else inf, "")
                 row.SetCoefficient(x, 1.0)
                 objective.SetCoefficient(x, float(w))
-                self.short.append(x)
             if over > 0:
                 x = self.lp.NumVar(0.0, inf, "")
                 row.SetCoefficient(x, -1.0)
                 objective.SetCoefficient(x, float(over))
         self.dual_box = (-float(over), float(tiers[-1]))  # where the Lagrangian of the cover rows is finite
-        self.tiers = tiers
         self.placed = []  # one per (day, shift, break variant), in the table's order
         for j, i in enumerate(table.var_key.tolist()):
             y = self.lp.NumVar(0.0, inf, "")
