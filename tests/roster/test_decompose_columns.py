@@ -146,16 +146,18 @@ def _spread(problem, sol, tag: str) -> int:  # noqa: ANN001
     return sum(p.amount for p in report.penalties if p.name == f"unfair({tag})")
 
 
-def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted() -> None:
+@pytest.mark.parametrize(("pricing", "construction"), [("cp-sat", "plan"), ("auto", "columns")])
+def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted(pricing: str, construction: str) -> None:
     base = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
     weights = base.weights.model_copy(update={"fairness_tags": ["split", "weekend"]})
     plain = base.model_copy(update={"weights": weights.model_copy(update={"fairness": 0.0})})
     fair = base.model_copy(update={"weights": weights.model_copy(update={"fairness": 60.0})})
-    # fairness is priced by the one-agent CP-SAT model: both solves use it, so only the weight differs
+    # both solves price agents the same way (one-agent CP-SAT, or the contract graph with a slope per
+    # tag, the default), so only the weight differs
     from wfm.roster import decompose
 
-    sol_plain, sol_fair = (decompose._solve(p, time_limit_s=20, workers=1, seed=0, search=True, construction="plan",
-                                            pricing="cp-sat") for p in (plain, fair))
+    sol_plain, sol_fair = (decompose._solve(p, time_limit_s=20, workers=1, seed=0, search=True,
+                                            construction=construction, pricing=pricing) for p in (plain, fair))
     # the decomposed objective prices fairness exactly as the checker does
     assert sol_fair.objective == pytest.approx(check(fair, sol_fair).objective)
     judged = plain.model_copy(update={"weights": fair.weights})

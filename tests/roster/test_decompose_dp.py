@@ -161,12 +161,48 @@ def test_sweeps_with_either_pricer_give_valid_rosters(bank: RosterProblem) -> No
     assert check(bank, sol).ok
 
 
-def test_fairness_keeps_the_cp_sat_pricer(bank: RosterProblem) -> None:
-    fair = bank.model_copy(update={"weights": bank.weights.model_copy(update={"fairness": 1.0})})
-    fp = flatten(fair)
-    pool = PricerPool(fp, C.VariantTable(fp))
-    assert not pool.uses_dp
-    assert isinstance(pool[0], C.AgentPricer)
+def _fair_cost(fp, table: C.VariantTable, a: int, key_value: np.ndarray, row: np.ndarray,  # noqa: ANN001
+               others: dict[str, tuple[int, int]]) -> float:
+    """The agent's true cost with the spread of each tag at weight 60, counted from the roster."""
+    spread = 0.0
+    for tag, (top, bottom) in others.items():
+        c = sum(1 for d, s in enumerate(row) if s >= 0 and C._counts_for(fp, tag, d, int(s)))
+        spread += 60.0 * (max(top, c) - min(bottom, c))
+    return _true_cost(fp, table, a, key_value, row) + spread
+
+
+def test_fairness_is_priced_by_the_graph_with_a_valid_bound(bank: RosterProblem) -> None:
+    """With fairness weighted the graph prices each tag's spread by slopes: its bound never exceeds the
+    one-agent CP-SAT optimum (which prices the spread exactly), its roster's reported cost is that roster's
+    true cost, and the roster is never dearer than the path that ignores fairness."""
+    weights = bank.weights.model_copy(update={"fairness": 60.0, "fairness_tags": ["late", "weekend"],
+                                              "start_consistency": 0.0})
+    fp = flatten(bank.model_copy(update={"weights": weights}))
+    table = C.VariantTable(fp)
+    pool = PricerPool(fp, table)
+    assert pool.uses_dp
+    members = C.fairness_members(fp)
+    rng = np.random.default_rng(1)
+    moved = 0
+    for a in range(0, fp.n_agents, 3):
+        key_value, key_variant = table.best(rng.normal(-10, 30, size=len(fp.required)))
+        key_value = np.round(key_value)
+        # others' counts: a narrow band the agent's unpriced best roster tends to leave
+        others = {t: (int(rng.integers(1, 4)), 0) for t, m in members.items() if a in m and len(m) >= 2}
+        dp = pool[a]
+        assert isinstance(dp, DPPricer)
+        got = dp.solve(key_value, key_variant, others=others)
+        ref = C.AgentPricer(fp, a, table).solve(key_value, key_variant, hint=None, time_limit_s=20.0, seed=0,
+                                                others=others)
+        plain = dp.solve(key_value, key_variant)
+        assert got is not None and ref is not None and plain is not None
+
+        mine, unpriced = (_fair_cost(fp, table, a, key_value, r, others) for r in (got[0], plain[0]))
+        assert got[2] == pytest.approx(mine)
+        assert got[3] <= ref[2] + 1e-6 <= got[2] + 2e-6
+        assert got[2] <= unpriced + 1e-9
+        moved += got[2] < unpriced - 1e-9
+    assert moved > 0  # the slopes changed some agent's roster
 
 
 def test_pricer_pool_rejects_an_unknown_method(bank: RosterProblem) -> None:

@@ -5,7 +5,8 @@ variant per shift). Because one agent adds 0 or 1 to the head-count of an interv
 of giving agent ``a`` a roster, everyone else fixed, is *linear*: interval ``g`` is worth
 ``cost(base_g + 1) - cost(base_g)`` where ``base`` is the others' cover. So one agent's best roster is a
 shortest path through its contract's state graph (:mod:`wfm.roster._decompose_dp`, about a millisecond)
-or, where that graph does not apply (fairness weighted), a small CP-SAT model (:class:`AgentPricer`: its
+or, where that graph does not apply (a contract with too many states, or ``pricing="cp-sat"``, the
+benchmark's baseline), a small CP-SAT model (:class:`AgentPricer`: its
 contract rules read as :mod:`wfm.roster._decompose_stage2` reads them) with a linear objective — the
 *pricing problem* of the Dantzig–Wolfe reformulation of the roster.
 

@@ -12,9 +12,13 @@ passes over the edges, where a one-agent CP-SAT solve costs about 35 ms at 150 a
 The graph is exact for every hard rule the stage-2 model states (:data:`RULES`). The soft rules are
 priced as follows: on/off wishes exactly (they add to single days); start-time consistency (each extra
 distinct start time in a week) is *not* in the graph, so the path value is a lower bound and the
-returned roster's true cost adds its penalty (:attr:`DPPricer.exact` tells a caller which holds);
-fairness is not supported (callers keep CP-SAT when it is weighted). A contract whose graph exceeds
-``max_states`` states on a day is not supported either.
+returned roster's true cost adds its penalty (:attr:`DPPricer.exact` tells a caller which holds).
+Fairness — the spread ``max(M, c) - min(m, c)`` the agent's count ``c`` of a tag leaves against the
+others' largest ``M`` and smallest ``m`` — is convex in ``c``, so each of its three linear pieces (slope
+``-w``, ``0`` or ``+w``) is a lower bound: the path is priced with the slope of each tag added to the
+(day, shift) values that count for it, the slopes then follow the side the roster's counts fall on, and
+the best true cost of a few such paths is kept (:meth:`DPPricer.solve`). A contract whose graph exceeds
+``max_states`` states on a day keeps the CP-SAT pricer.
 
 Reference: the resource-constrained shortest path as the pricing problem of crew and staff rostering —
 Irnich & Desaulniers (2005), *Shortest path problems with resource constraints*, in *Column Generation*.
@@ -29,14 +33,14 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster._decompose_data import FlatProblem
-from wfm.roster.models import RosterProblem
 
 if TYPE_CHECKING:
     from wfm.roster._decompose_columns import VariantTable
 
-__all__ = ["ContractGraph", "DPPricer", "dp_supported"]
+__all__ = ["ContractGraph", "DPPricer"]
 
 _MAX_STATES = 40_000  # states on one day beyond which a contract keeps the CP-SAT pricer
+_FAIR_PATHS = 6  # at most this many paths per best response when fairness is weighted (slopes per tag)
 
 
 @dataclass(frozen=True)
@@ -297,11 +301,6 @@ class ContractGraph:
         return classes
 
 
-def dp_supported(problem: RosterProblem) -> bool:
-    """Whether ``problem``'s objective has no term the graph cannot price (fairness spreads)."""
-    return problem.weights.fairness <= 0
-
-
 class DPPricer:
     """Agent ``a``'s best roster against linear values, by shortest path through its contract's graph.
 
@@ -374,6 +373,17 @@ class DPPricer:
                                                                               strict=True))}
         self.start_of = np.array([fp.shifts[s].start.hour * 60 + fp.shifts[s].start.minute if s >= 0 else -1
                                   for s in self.mem_shift], dtype=np.int64)
+        # fairness: which members count for each tag whose spread this agent is part of
+        self.fair_weight = float(w.fairness)
+        self.fair_members: dict[str, np.ndarray] = {}
+        if self.fair_weight > 0:
+            from wfm.roster._decompose_columns import _counts_for, fairness_members
+
+            for tag, agents in fairness_members(fp).items():
+                if a in agents and len(agents) >= 2:
+                    self.fair_members[tag] = np.array(
+                        [s >= 0 and _counts_for(fp, tag, int(d), int(s))
+                         for d, s in zip(self.mem_day, self.mem_shift, strict=True)], dtype=bool)
 
     def _path(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
         """Cheapest roster for member values ``values`` (inf: not allowed): its cost and member per day."""
@@ -408,26 +418,91 @@ class DPPricer:
               others: dict[str, tuple[int, int]] | None = None, collect: bool = False
               ) -> tuple[np.ndarray, np.ndarray, float, float] | None:
         """As :meth:`AgentPricer.solve`: ``(shift_row, variant_row, objective, bound)``, or ``None`` if the
-        agent has no valid roster. ``hint``, ``time_limit_s``, ``seed``, ``round_down`` and ``others``
-        (fairness, unsupported) are accepted and ignored: the path is exact and deterministic."""
+        agent has no valid roster. ``others`` (per fairness tag, the others' largest and smallest count)
+        adds the spread the agent leaves, priced by :meth:`_fair`. ``hint``, ``time_limit_s``, ``seed``
+        and ``round_down`` are accepted and ignored: the path is deterministic."""
         self.found = []
         if self.graph.empty:
             self.status = cp_model.INFEASIBLE
             return None
         values = np.where(self.mem_key >= 0, key_value[np.maximum(self.mem_key, 0)], 0.0) + self.pref
         values[~self.mem_ok] = np.inf
-        got = self._path(values)
+        tags = [t for t in self.fair_members if others and t in others]
+        got = self._best(values, values, 0.0)
         if got is None:
             self.status = cp_model.INFEASIBLE
             return None
         self.status = cp_model.OPTIMAL
-        bound, picks = got
-        row = self._row(picks)
-        objective = bound + self._penalty(row)
-        if not self.exact:
-            row, objective = self._consistent(values, row, objective)
+        row, objective, bound = got
+        if tags:
+            row, objective, bound = self._fair(values, row, bound, tags, others)
         var = np.where(row >= 0, key_variant[np.maximum(self._keys(row), 0)], -1)
         return row, var, objective + offset, bound + offset
+
+    def _best(self, values: np.ndarray, priced: np.ndarray, constant: float
+              ) -> tuple[np.ndarray, float, float] | None:
+        """The path on ``priced`` member values: its roster, that roster's cost on ``values`` (plus the
+        start-consistency penalty) and the lower bound ``path value + constant``."""
+        got = self._path(priced)
+        if got is None:
+            return None
+        bound, picks = got
+        row = self._row(picks)
+        if not self.exact:
+            row, _ = self._consistent(priced, row, bound + self._penalty(row))
+        return row, self._value(values, row) + self._penalty(row), bound + constant
+
+    def _value(self, values: np.ndarray, row: np.ndarray) -> float:
+        return float(values[[self._member(d, int(row[d])) for d in range(self.fp.n_days)]].sum())
+
+    def _count(self, tag: str, row: np.ndarray) -> int:
+        return int(self.fair_members[tag][[self._member(d, int(row[d])) for d in range(self.fp.n_days)]].sum())
+
+    def _fair(self, values: np.ndarray, row: np.ndarray, bound: float, tags: list[str],
+              others: dict[str, tuple[int, int]]) -> tuple[np.ndarray, float, float]:
+        """The best true cost (fairness included) over paths priced with a slope per tag's spread.
+
+        The spread ``f(c) = w * (max(M, c) - min(m, c))`` is convex in the count ``c``, so for any slope
+        ``g`` in ``[-w, w]`` it is at least ``g * c + f(M) - g * M`` (``g >= 0``) or ``g * c + f(m) - g * m``
+        (``g <= 0``): a path priced with one slope per tag is a lower bound on the agent's cost. Each tag's
+        slope is bisected in ``[-w, w]`` towards the counts that keep its spread (``m <= c <= M``), for at
+        most :data:`_FAIR_PATHS` paths; the roster of least true cost is kept. ``row`` and ``bound`` are
+        the path without slopes.
+        """
+        w = self.fair_weight
+
+        def spread(r: np.ndarray) -> float:
+            return sum(w * (max(others[t][0], c) - min(others[t][1], c))
+                       for t, c in ((t, self._count(t, r)) for t in tags))
+
+        best_row, best_cost = row, self._value(values, row) + self._penalty(row) + spread(row)
+        bound += sum(w * (others[t][0] - others[t][1]) for t in tags)  # every spread is at least M - m
+        lo, hi, slope = [-w] * len(tags), [w] * len(tags), [0.0] * len(tags)
+        cand = row
+        for _ in range(_FAIR_PATHS - 1):
+            moved = False
+            for i, t in enumerate(tags):
+                c, (top, bottom) = self._count(t, cand), others[t]
+                if c > top:  # too many: a dearer tag
+                    lo[i], slope[i], moved = slope[i], (slope[i] + hi[i]) / 2, True
+                elif c < bottom:
+                    hi[i], slope[i], moved = slope[i], (slope[i] + lo[i]) / 2, True
+            if not moved:
+                break
+            priced, constant = values.copy(), 0.0
+            for t, g in zip(tags, slope, strict=True):
+                top, bottom = others[t]
+                priced[self.fair_members[t]] += g
+                constant += w * (top - bottom) - g * (top if g >= 0 else bottom)
+            got = self._best(values, priced, constant)
+            if got is None:
+                break
+            cand, _, low = got
+            bound = max(bound, low)
+            cost = self._value(values, cand) + self._penalty(cand) + spread(cand)
+            if cost < best_cost - 1e-9:
+                best_row, best_cost = cand, cost
+        return best_row, best_cost, min(bound, best_cost)
 
     def _row(self, picks: np.ndarray) -> np.ndarray:
         return self.mem_shift[picks].copy()
@@ -478,7 +553,7 @@ class DPPricer:
 
 
 class PricerPool(dict):
-    """Agent index → its pricer, built on first use: :class:`DPPricer` where the objective and contract allow
+    """Agent index → its pricer, built on first use: :class:`DPPricer` where the contract's graph fits
     (one graph per contract and set of shift caps, shared by its agents), one-agent CP-SAT otherwise.
 
     Parameters
@@ -502,7 +577,7 @@ class PricerPool(dict):
     @property
     def uses_dp(self) -> bool:
         """Whether pricing is by dynamic programming (for agents whose contract graph fits)."""
-        return self.method != "cp-sat" and dp_supported(self.fp.problem)
+        return self.method != "cp-sat"
 
     def __missing__(self, a: int):
         from wfm.roster._decompose_columns import AgentPricer

@@ -24,9 +24,7 @@ set covering for shift scheduling, then tour assignment) splits it:
    re-solve the master, repeat), is a start the sweeps then improve. A roster built by best responses
    seeds the master, which then starts at that roster's shortfall rather than at everything short. Each
    class is priced by a shortest path through its contract's state graph (:mod:`wfm.roster._decompose_dp`,
-   about a millisecond), so ``"auto"`` picks it whenever that pricer applies; with fairness weighted
-   pricing falls back to CP-SAT, and ``"auto"`` then picks it from
-   :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` worker-seconds per agent.
+   about a millisecond, fairness spreads priced by a slope per tag), so ``"auto"`` picks it.
 3. **Stage 3 — best-response sweeps** (:mod:`wfm.roster._decompose_columns`): one agent at a time is
    re-rostered by the same pricer (state graph, or one-agent CP-SAT) against the cover everyone else
    leaves. One agent adds 0 or 1 to each interval, so its effect on the convex cover cost is linear and
@@ -74,7 +72,6 @@ from wfm.roster._decompose_cover import (
     solve_lp_duals,
 )
 from wfm.roster._decompose_data import FlatProblem, flatten
-from wfm.roster._decompose_dp import dp_supported
 from wfm.roster._decompose_replan import ReplanResult, replan_construct
 from wfm.roster._decompose_solution import build_assignments, penalties, place_breaks, rows_of
 from wfm.roster._decompose_stage1 import GroupColumns, Stage1Columns, build_stage1
@@ -103,11 +100,6 @@ _COLUMNS_DIVE_SHARE = 0.2  # construction="columns": at most this share of its b
 _COLUMNS_PRICING_S = 0.5  # deterministic CP-SAT budget of one pricing solve in the column construction
 _DP_CLASS_S = 0.002  # nominal seconds to price one class by dynamic programming (about 1 ms measured)
 _MASTER_ROUND_S = 0.3  # nominal seconds of one master LP re-solve (0.1-0.3 s at 150 agents)
-#: construction="auto" builds the first roster by column generation when time limit × workers reaches this
-#: many seconds per agent. Measured at 60 s on 2 workers (bank profile, 4 weeks; agent-intervals short,
-#: columns vs plan): 30 agents 49 vs 57, 80 agents 151 vs 175, 150 agents 236 vs 225-235 (23 master rounds
-#: are too few there); at 120 s 150 agents are better with columns.
-COLUMNS_WORKER_SECONDS_PER_AGENT = 1.2
 
 
 @dataclass
@@ -361,9 +353,9 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         How stage 2 builds the first roster: ``"plan"`` realises the stage-1 shift plan agent by agent;
         ``"columns"`` rounds a column-generation master (every class of agents priced under its full
         contract rules; on teams of 100 or more its master is seeded with a re-planned roster), which
-        starts the sweeps far lower; ``"auto"`` picks ``"columns"`` whenever pricing is by dynamic
-        programming (no fairness weight), else when ``time_limit_s`` × workers is at least
-        :data:`COLUMNS_WORKER_SECONDS_PER_AGENT` per agent.
+        starts the sweeps far lower; ``"auto"`` (the default) picks ``"columns"``, the better start at
+        every budget measured now that every agent is priced by its contract graph (fairness weighted
+        too: 150 agents, 60 s, fairness 20: 36,618 against 60,369 with CP-SAT pricing and the plan start).
 
     Returns
     -------
@@ -385,11 +377,8 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     if construction not in ("auto", "plan", "columns"):
         raise InvalidParameterError(f"`construction` must be 'auto', 'plan' or 'columns'; got {construction!r}")
     if construction == "auto":
-        # pricing by dynamic programming makes the column start the better one at every budget measured;
-        # with fairness weighted, pricing falls back to CP-SAT and the master needs time to pay off
-        n_workers = int(workers or os.cpu_count() or 1)
-        enough = time_limit_s * n_workers >= COLUMNS_WORKER_SECONDS_PER_AGENT * len(problem.agents)
-        construction = "columns" if enough or dp_supported(problem) else "plan"
+        # pricing by dynamic programming makes the column start the better one at every budget measured
+        construction = "columns"
     return _solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, search=True,
                   construction=construction)
 
@@ -442,7 +431,7 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
     cover, cols, res = stage1
     t0 = time.perf_counter()
     rosters = None
-    sweep_seed = dp_supported(problem) and pricing != "cp-sat"
+    sweep_seed = pricing != "cp-sat"
     if _COLUMNS_SEED_SHARE > 0:
         seed_s = max(_COLUMNS_SEED_SHARE * budget, 1.0)
         if sweep_seed:
@@ -467,7 +456,7 @@ def _columns_construction(problem: RosterProblem, fp: FlatProblem, stage1: tuple
         # class, a few milliseconds each by dynamic programming, plus the master LP), the clock only a
         # safety net
         n_classes = len(agent_classes(cover_only))
-        per_class = _DP_CLASS_S if dp_supported(cover_only.problem) and pricing != "cp-sat" else 0.07
+        per_class = _DP_CLASS_S if pricing != "cp-sat" else 0.07
         max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), 4 * share
     dive_s = float("inf") if workers == 1 else _COLUMNS_DIVE_SHARE * budget
     shift, var, got = columns_roster(cover_only, duals, time_limit_s=share, seed=seed,
