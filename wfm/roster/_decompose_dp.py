@@ -14,10 +14,10 @@ priced as follows: on/off wishes exactly (they add to single days); start-time c
 distinct start time in a week) is *not* in the graph, so the path value is a lower bound and the
 returned roster's true cost adds its penalty (:attr:`DPPricer.exact` tells a caller which holds).
 Fairness — the spread ``max(M, c) - min(m, c)`` the agent's count ``c`` of a tag leaves against the
-others' largest ``M`` and smallest ``m`` — is convex in ``c``, so each of its three linear pieces (slope
-``-w``, ``0`` or ``+w``) is a lower bound: the path is priced with the slope of each tag added to the
-(day, shift) values that count for it, the slopes then follow the side the roster's counts fall on, and
-the best true cost of a few such paths is kept (:meth:`DPPricer.solve`). A contract whose graph exceeds
+others' largest ``M`` and smallest ``m`` — is convex in ``c``, so a line of any slope in ``[-w, w]``
+through its kink lies below it: the path is priced with a slope per tag added to the (day, shift) values
+that count for it, each slope is bisected towards the counts that keep the spread, and the best true cost
+of a few such paths is kept (:meth:`DPPricer._fair`). A contract whose graph exceeds
 ``max_states`` states on a day keeps the CP-SAT pricer.
 
 Reference: the resource-constrained shortest path as the pricing problem of crew and staff rostering —
