@@ -55,10 +55,37 @@ def test_windows_improve_a_roster_no_single_agent_can(swept) -> None:
     again, var2, moved = C.best_response_sweeps(fp, shift, var, {}, C.VariantTable(fp), deadline=float("inf"),
                                                 seed=5, max_sweeps=1)
     assert moved == 0
+    work: list[float] = []
     better, var3, improved = window_pass(fp, shift, var, range(fp.n_days), deadline=float("inf"), seed=0,
-                                         time_per_window=5, deterministic=True)
+                                         time_per_window=5, deterministic=True, work=work)
     assert improved > 0
     assert roster_cost(fp, better, var3) < before - 1e-9
+    # each window reports the CP-SAT work it did, which stage 3 charges instead of the window's budget
+    assert len(work) == fp.n_days
+    assert all(0 <= w <= 5 for w in work) and sum(work) > 0
+
+
+def test_stage3_charges_windows_their_work_so_they_share_the_search(monkeypatch) -> None:
+    # one worker: a sweep is charged a nominal cost and a window what CP-SAT reports (far under its budget),
+    # so 4 s of stage 3 run three times the windows that budgets charged at face value allow
+    import wfm.roster._decompose_window as W
+
+    problem = call_centre_instance(14, weeks=2, seed=4, source="synthetic")
+    fp = flatten(problem)
+    empty = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    shift, var, _ = C.best_response_sweeps(fp, empty, empty.copy(), {}, C.VariantTable(fp), deadline=float("inf"),
+                                           seed=0, max_sweeps=1, unplaced=set(range(fp.n_agents)))
+    windows: list[int] = []
+    original = W.window_pass
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        windows.append(len(args[3]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(W, "window_pass", counted)
+    better, var2, _ = C.improve(fp, shift, var, time_limit_s=4.0, seed=0, reproducible=True)
+    assert sum(windows) > 21  # charged its 0.25-s budget, a window allows 14 here (two batches)
+    assert roster_cost(fp, better, var2) <= roster_cost(fp, shift, var)
 
 
 def test_a_solve_with_windows_passes_the_checker_and_is_reproducible() -> None:

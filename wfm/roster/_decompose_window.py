@@ -16,9 +16,10 @@ runs, weekends) leave each agent a few shifts or a day off, and CP-SAT then solv
   kept only if the whole roster's exact objective does not get worse.
 
 Measured from the same 150-agent, 4-week roster (232 agent-intervals short; bank profile, 2 threads): the
-sweeps alone stay at 231 after 8 s more; one pass of 28 one-day windows (about 1 s each) takes it to 196,
-and alternating sweeps and passes to 180 in 150 s. Two-day windows are solved to optimality far less often
-in a few seconds and did worse per second (208 after 240 s).
+sweeps alone stay at 231 after 8 s more; one pass of 28 one-day windows (about 1 s each there; 0.1-0.6 s
+from a 127-short roster) takes it to 196, and alternating sweeps and passes to 180 in 150 s. Two-day windows
+are solved to optimality far less often in a few seconds and did worse per second (208 after 240 s; from
+the 127-short roster, 125-127 in 60-s solves against 115-119 with one-day windows).
 """
 
 from __future__ import annotations
@@ -193,8 +194,8 @@ class _Window:
 
 
 def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Sequence[int], *,
-                time_limit_s: float, workers: int = 1, seed: int = 0, deterministic: bool = False
-                ) -> tuple[np.ndarray, np.ndarray] | None:
+                time_limit_s: float, workers: int = 1, seed: int = 0, deterministic: bool = False,
+                work: list[float] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """The best roster CP-SAT finds with every agent free on ``days`` and everything else fixed.
 
     Parameters
@@ -210,6 +211,9 @@ def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
         result on a loaded machine).
     workers, seed:
         CP-SAT search workers and random seed.
+    work:
+        Optional list the solve appends its CP-SAT deterministic time to (about seconds of one core; what a
+        reproducible search charges to its budget).
 
     Returns
     -------
@@ -227,18 +231,21 @@ def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
     else:
         solver.parameters.max_time_in_seconds = float(time_limit_s)
     status = solver.solve(win.m)
+    if work is not None:
+        work.append(float(solver.response_proto.deterministic_time))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # UNKNOWN: nothing in time; the window model cannot be INFEASIBLE with a valid roster
     return win.roster(solver)
 
 
 def window_pass(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Sequence[int], *, deadline: float,
-                seed: int, workers: int = 1, time_per_window: float = 1.5, deterministic: bool = False
-                ) -> tuple[np.ndarray, np.ndarray, int]:
+                seed: int, workers: int = 1, time_per_window: float = 1.5, deterministic: bool = False,
+                work: list[float] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """One-day windows on ``days`` in turn, keeping each that does not make the roster worse.
 
     Stops early at ``deadline`` (``time.perf_counter()`` seconds). Returns the roster, its break
-    variants and the number of windows that improved it.
+    variants and the number of windows that improved it; each window's CP-SAT deterministic time is
+    appended to ``work`` when given.
     """
     current = roster_cost(fp, shift, var)
     improved = 0
@@ -247,7 +254,8 @@ def window_pass(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
         if left <= 0.2:
             break
         got = window_move(fp, shift, var, [int(d)], time_limit_s=time_per_window if deterministic else
-                          min(time_per_window, left), workers=workers, seed=seed + i, deterministic=deterministic)
+                          min(time_per_window, left), workers=workers, seed=seed + i, deterministic=deterministic,
+                          work=work)
         if got is None:
             continue
         value = roster_cost(fp, *got)
