@@ -477,7 +477,7 @@ def improve(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, *, time_limit_s
                                              deterministic=reproducible, work=work)
             kept += better
             # a window is charged the work it did, not its budget: most end at a tenth of it (150 agents:
-            # 0.1-0.4 s of a 1.5-s budget), and charging the budget kept them out of the search
+            # 0.1-0.6 s of a 1.5-s budget), and charging the budget kept them out of the search
             build = _WINDOW_BUILD_S * fp.n_agents / 150
             spent = sum(work) + build * len(work) if reproducible else time.perf_counter() - t_step
         else:
