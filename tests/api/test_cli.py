@@ -58,3 +58,25 @@ def test_bad_input_is_one_line_naming_the_field(tmp_path, capsys):
 def test_console_entry_point_runs_as_module():
     out = subprocess.run([sys.executable, "-m", "wfm", "--help"], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and "demo" in out.stdout
+
+
+def test_explain_prints_why_each_short_interval_is_short(tmp_path, capsys):
+    import json
+
+    from ..roster.test_shortfall import AT_15, WED, _reasons_problem
+
+    problem, solution = _reasons_problem()
+    (tmp_path / "p.json").write_text(problem.model_dump_json())
+    (tmp_path / "s.json").write_text(solution.model_dump_json())
+    assert main(["explain", str(tmp_path / "p.json"), str(tmp_path / "s.json"), "--day", str(WED),
+                 "--interval", str(AT_15)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "kept off by min_rest_hours" in out[0] and "1 on leave" in out[0]
+    assert main(["explain", str(tmp_path / "p.json"), str(tmp_path / "s.json"), "-o", str(tmp_path / "why")]) == 0
+    rows = json.loads((tmp_path / "why.json").read_text())
+    assert len(rows) == 2 == len((tmp_path / "why.txt").read_text().splitlines())  # 08:00 and 15:00
+    assert rows[1]["reasons"]["leave"] == ["a0"] and rows[1]["cheapest"]["agent"] == "a2"
+    # the nightly batch writes the same files beside each roster
+    assert main(["roster", str(tmp_path / "p.json"), "--out-dir", str(tmp_path / "out"), "--time-limit", "2",
+                 "--workers", "1", "--explain"]) == 0
+    assert isinstance(json.loads((tmp_path / "out" / "p.shortfall.json").read_text()), list)

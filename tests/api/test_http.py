@@ -74,3 +74,17 @@ def test_roster_round_trips_json_and_infeasible_is_409_with_the_clash(client):
     assert resp.status_code == 409, resp.text
     detail = resp.json()["detail"]
     assert detail["conflicts"] and "min_paid_minutes" in resp.text
+
+
+def test_shortfall_explains_a_roster(client):
+    from ..roster.test_shortfall import AT_15, WED, _reasons_problem
+
+    problem, solution = _reasons_problem()
+    body = {"problem": problem.model_dump(mode="json"), "solution": solution.model_dump(mode="json"),
+            "day": WED, "interval": AT_15}
+    resp = client.post("/v1/roster/shortfall", json=body)
+    assert resp.status_code == 200, resp.text
+    (row,) = resp.json()
+    assert row["reasons"]["min_rest_hours"] == ["a6"] and row["cheapest"]["delta"] == 200
+    resp = client.post("/v1/roster/shortfall", json={**body, "day": 9})
+    assert resp.status_code == 422 and "day" in resp.text

@@ -3,7 +3,8 @@
     wfm demo                                   # forecast → staff → roster a synthetic M-shaped week
     wfm staff intervals.csv -o req.csv         # agents per interval (Erlang C, or Erlang A with --patience)
     wfm forecast history.csv --horizon 14D -o forecast.csv
-    wfm roster problems/*.json --out-dir rosters/ --time-limit 60
+    wfm roster problems/*.json --out-dir rosters/ --time-limit 60 [--explain]
+    wfm explain problem.json solution.json     # why each short interval is short, agent by agent
     wfm serve --port 8000                      # HTTP service (pip install 'wfm[server]')
 
 Every command reads plain files, calls one domain function and writes its result atomically; errors from
@@ -172,9 +173,37 @@ def cmd_roster(args: argparse.Namespace) -> int:
         atomic_write_text(args.out_dir / f"{name}.assignments.csv", solution.to_frame().to_csv(index=False))
         atomic_write_text(args.out_dir / f"{name}.coverage.csv",
                           solution.coverage_frame(problem).to_csv(index=False))
+        if args.explain:
+            _write_explanations(problem, solution, args.out_dir / f"{name}.shortfall")
         print(f"{name}: {solution.status} objective {solution.objective:g} "
               f"({len(solution.assignments)} shifts) -> {args.out_dir}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _write_explanations(problem, solution, stem: Path, **where: int | None) -> int:  # noqa: ANN001
+    """Write ``stem``.txt (one sentence per short interval) and ``stem``.json (the models, each agent's
+    own change left out); return the number of short intervals."""
+    from wfm.roster import explain_shortfall
+
+    found = explain_shortfall(problem, solution, **where)
+    atomic_write_text(Path(f"{stem}.txt"), "".join(f"{e}\n" for e in found))
+    atomic_write_text(Path(f"{stem}.json"),
+                      "[" + ",\n".join(e.model_dump_json(exclude={"changes"}) for e in found) + "]\n")
+    return len(found)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from wfm.roster import RosterProblem, RosterSolution, explain_shortfall
+
+    problem = RosterProblem.model_validate_json(args.problem.read_text())
+    solution = RosterSolution.model_validate_json(args.solution.read_text())
+    if args.out is not None:
+        n = _write_explanations(problem, solution, args.out, day=args.day, interval=args.interval)
+        print(f"wrote {n} short intervals to {args.out}.txt and {args.out}.json", file=sys.stderr)
+        return 0
+    for e in explain_shortfall(problem, solution, day=args.day, interval=args.interval):
+        print(e)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -228,7 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--explain", action="store_true",
+                   help="also write NAME.shortfall.txt/.json: why each short interval is short")
     p.set_defaults(func=cmd_roster)
+
+    p = sub.add_parser("explain", help="why each short interval of a roster is short (JSON problem and solution)")
+    p.add_argument("problem", type=Path, help="RosterProblem JSON")
+    p.add_argument("solution", type=Path, help="RosterSolution JSON (e.g. from 'wfm roster')")
+    p.add_argument("--day", type=int, default=None, help="only this day (index from the horizon start)")
+    p.add_argument("--interval", type=int, default=None, help="only this interval of the day (index)")
+    p.add_argument("-o", "--out", type=Path, default=None,
+                   help="write OUT.txt and OUT.json instead of printing the sentences")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("serve", help="run the HTTP service (needs the 'server' extra)")
     p.add_argument("--host", default="127.0.0.1")

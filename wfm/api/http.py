@@ -16,6 +16,7 @@ from wfm.api.schemas import (
     ErrorDetail,
     ForecastRequest,
     ForecastResponse,
+    ShortfallRequest,
     StaffingRequest,
     StaffingResponse,
     StaffingRow,
@@ -48,7 +49,7 @@ def create_app() -> Any:
     fastapi = require_extra("fastapi", "server")
     from fastapi.responses import JSONResponse
 
-    from wfm.roster import RosterProblem, RosterSolution
+    from wfm.roster import RosterProblem, RosterSolution, ShortInterval
 
     app = fastapi.FastAPI(title="wfm", description="Forecast, staff and roster a contact centre.",
                           version=__import__("wfm").__version__)
@@ -100,5 +101,11 @@ def create_app() -> Any:
         from wfm.roster import solve
 
         return solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed)
+
+    @app.post("/v1/roster/shortfall", response_model=list[ShortInterval])
+    def shortfall(req: ShortfallRequest) -> list[ShortInterval]:
+        from wfm.roster import explain_shortfall
+
+        return explain_shortfall(req.problem, req.solution, day=req.day, interval=req.interval)
 
     return app

@@ -10,6 +10,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wfm.roster.models import RosterProblem, RosterSolution
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -69,6 +71,15 @@ class ForecastRequest(_Model):
 class ForecastResponse(_Model):
     rows: list[dict[str, object]] = Field(description="One row per queue and future interval: queue, ts, "
                                                       "volume (calls), quantile columns, aht (seconds).")
+
+
+class ShortfallRequest(_Model):
+    """A roster to explain: why each of its short intervals is short."""
+
+    problem: RosterProblem
+    solution: RosterSolution
+    day: int | None = Field(None, description="Only this day (index from the horizon start).")
+    interval: int | None = Field(None, description="Only this interval of the day (index from local midnight).")
 
 
 class ErrorDetail(_Model):

@@ -1,7 +1,8 @@
 """Rostering with CP-SAT: which agent works which shift on which day.
 
 Schema in :mod:`wfm.roster.models`; ``solve`` builds and solves the CP-SAT model; ``check`` is the
-solver-independent checker (the executable specification); ``load_curtois`` reads the public benchmark.
+solver-independent checker (the executable specification); ``explain_shortfall`` says why an interval is
+short; ``load_curtois`` reads the public benchmark.
 """
 
 from wfm.roster.checker import CheckReport, Violation, check
@@ -30,6 +31,7 @@ from wfm.roster.models import (
     ShiftRef,
     ShiftTemplate,
 )
+from wfm.roster.shortfall import Change, ShortInterval, explain_shortfall
 
 __all__ = [
     "call_centre_instance",
@@ -39,6 +41,9 @@ __all__ = [
     "solve",
     "check",
     "CheckReport",
+    "explain_shortfall",
+    "Change",
+    "ShortInterval",
     "Violation",
     "load_curtois",
     "score_curtois",
