@@ -368,8 +368,8 @@ def explain_shortfall(problem: RosterProblem, solution: RosterSolution, *, day: 
                 kind = "improves" if best.delta < -1e-9 else "costs_more" if best.delta > 1e-9 else "costs_same"
                 reasons.setdefault(kind, []).append(agent.id)
             elif blocked:
-                # the rule in the way of most of the agent's changes names the group; the change breaking
-                # fewest rules is kept, with all it breaks
+                # the rule in the way of most of the agent's changes names the group; of the changes that
+                # break it, the one breaking fewest rules is kept, with all it breaks
                 ways = Counter(rule for c in blocked for rule in c.broken)
                 rule = min(ways, key=lambda k: (-ways[k], k))
                 changes[agent.id] = min(blocked, key=lambda c: (rule not in c.broken, len(c.broken), c.broken))
@@ -379,6 +379,5 @@ def explain_shortfall(problem: RosterProblem, solution: RosterSolution, *, day: 
         ok = [c for c in changes.values() if not c.broken]
         cheapest = min(ok, key=lambda c: (c.delta, c.agent)) if ok else None
         out.append(ShortInterval(ts=r.tl.ts_of(g), day=d, interval=t, skill=sk, required=need, scheduled=have,
-                                 reasons=reasons, cheapest=cheapest,
-                                 changes=changes))
+                                 reasons=reasons, cheapest=cheapest, changes=changes))
     return out
