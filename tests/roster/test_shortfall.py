@@ -131,7 +131,12 @@ def test_reported_changes_are_what_the_checker_says(solved) -> None:
     assert seen_allowed and seen_blocked
 
 
-def test_bad_day_is_named() -> None:
+def test_bad_input_is_named() -> None:
     problem, sol = _reasons_problem()
     with pytest.raises(InvalidParameterError, match="`day`.*got 9"):
         explain_shortfall(problem, sol, day=9)
+    with pytest.raises(InvalidParameterError, match="`interval` 48 is not an interval of day 2"):
+        explain_shortfall(problem, sol, day=WED, interval=48)
+    stranger = sol.assignments[0].model_copy(update={"agent": "zz"})
+    with pytest.raises(InvalidParameterError, match="unknown agent 'zz'"):
+        explain_shortfall(problem, sol.model_copy(update={"assignments": [*sol.assignments, stranger]}))
