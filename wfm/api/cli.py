@@ -5,6 +5,7 @@
     wfm forecast history.csv --horizon 14D -o forecast.csv
     wfm roster problems/*.json --out-dir rosters/ --time-limit 60 [--explain]
     wfm explain problem.json solution.json     # why each short interval is short, agent by agent
+    wfm report --problem P.json --solution S.json -o report.html   # one self-contained HTML page
     wfm serve --port 8000                      # HTTP service (pip install 'wfm[server]')
 
 Every command reads plain files, calls one domain function and writes its result atomically; errors from
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm._io import atomic_write_json, atomic_write_text
+from wfm.api.cli_report import add_report_parser, write_demo_report
 from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 
 __all__ = ["main"]
@@ -126,6 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         atomic_write_text(args.out_dir / "roster.csv", solution.to_frame().to_csv(index=False))
         atomic_write_text(args.out_dir / "coverage.csv", cov.to_csv(index=False))
         print(f"\nwrote forecast, requirements, problem, roster and coverage to {args.out_dir}")
+        write_demo_report(args.out_dir, history=history, forecast=fc, problem=problem, solution=solution)
     return 0 if report.ok else 1
 
 
@@ -269,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=None,
                    help="write OUT.txt and OUT.json instead of printing the sentences")
     p.set_defaults(func=cmd_explain)
+
+    add_report_parser(sub)
 
     p = sub.add_parser("serve", help="run the HTTP service (needs the 'server' extra)")
     p.add_argument("--host", default="127.0.0.1")

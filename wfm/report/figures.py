@@ -113,6 +113,8 @@ def forecast_svg(forecast: pd.DataFrame, history: pd.DataFrame | None = None, *,
                 ax.plot(ts[keep], h[target_col].to_numpy(float)[keep], drawstyle="steps-post", linewidth=0.8,
                         color=COLORS["history"], label="history")
             ax.axvline(fc[time_col].min(), color="#9ca3af", linestyle="--", linewidth=0.8)
+            mdates = require_extra("matplotlib.dates", "plot")
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b"))
             ax.set_ylim(bottom=0)
             ax.legend(loc="upper left", ncol=3, fontsize="small")
             if q is not None:

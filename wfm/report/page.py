@@ -85,8 +85,8 @@ th, td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:right;
 th { color:var(--muted); font-weight:600; background:#f9fafb; position:sticky; top:37px; }
 td.l, th.l { text-align:left; }
 td.bad { color:var(--bad); font-weight:600; }
-.chip { display:inline-block; background:#eef2ff; color:#3730a3; border-radius:10px; padding:0 7px; margin:1px 3px 1px 0;
-        font-size:11.5px; white-space:nowrap; }
+.chip { display:inline-block; background:#eef2ff; color:#3730a3; border-radius:10px; padding:0 7px;
+        margin:1px 3px 1px 0; font-size:11.5px; white-space:nowrap; }
 .chip.leave { background:#fef2f2; color:#991b1b; } .chip.costs_more { background:#fffbeb; color:#92400e; }
 .chip.improves { background:#ecfdf5; color:#065f46; }
 .scroll { max-height:560px; overflow:auto; border:1px solid var(--line); border-radius:6px; }
@@ -219,7 +219,7 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
         page.add("roster", "Roster", _roster(problem, solution),
                  "One row per agent, one block per day (hours shown: when anybody works). Hover a shift for its "
                  "times, break and paid minutes; the right column is paid hours in the week.")
-        page.add("short", "Short intervals", _shortfall_table(list(shortfall or []), problem, max_short_rows),
+        page.add("short", "Short intervals", _shortfall_table(list(shortfall or []), max_short_rows),
                  "Every interval with fewer agents on the phones than required, and why: each agent not on "
                  "the phones then, grouped by what keeps them off, and the cheapest single change that would "
                  "cover it (one agent, one day; the cost is the change in the roster's objective).")
@@ -340,7 +340,8 @@ def _daily_table(daily: pd.DataFrame, target: float | None) -> str:
         low = target is not None and math.isfinite(r.service_level) and r.service_level < target
         rows.append(f'<tr><td class="l">{pd.Timestamp(r.date):%a %d %b}</td><td>{_num(r.calls)}</td>'
                     f"<td>{_num(r.required_h, 1)}</td><td>{_num(r.scheduled_h, 1)}</td>"
-                    f'<td class="{"bad" if r.short_h > 0 else ""}">{_num(r.short_h, 1)}</td><td>{_num(r.over_h, 1)}</td>'
+                    f'<td class="{"bad" if r.short_h > 0 else ""}">{_num(r.short_h, 1)}</td>'
+                    f"<td>{_num(r.over_h, 1)}</td>"
                     f"<td>{_num(r.short_intervals)}</td>"
                     f'<td class="{"bad" if low else ""}">{_pct(r.service_level)}</td>'
                     f"<td>{_pct(r.worst_service_level)}</td></tr>")
@@ -361,21 +362,24 @@ def _roster(problem: RosterProblem, solution: RosterSolution) -> str:
     return f'<div class="legend">{"".join(swatches)}</div>' + "".join(blocks)
 
 
-def _shortfall_table(found: list[ShortInterval], problem: RosterProblem, max_rows: int) -> str:
+def _shortfall_table(found: list[ShortInterval], max_rows: int) -> str:
     if not found:
         return '<p class="verdict ok">No interval is short: every requirement is covered.</p>'
+    skills = any(e.skill for e in found)
     rows = []
     for e in found[:max_rows]:
         chips = "".join(f'<span class="chip {escape(reason)}" title="{escape(", ".join(who[:20]))}">'
                         f"{escape(reason.replace('_', ' '))} ×{len(who)}</span>"
                         for reason, who in sorted(e.reasons.items(), key=lambda kv: (-len(kv[1]), kv[0])))
         best = escape(str(e.cheapest)) if e.cheapest is not None else '<span class="small">none allowed</span>'
-        rows.append(f'<tr><td class="l">{e.ts:%a %d %b %H:%M}</td><td class="l">{escape(e.skill or "")}</td>'
+        skill = f'<td class="l">{escape(e.skill or "")}</td>' if skills else ""
+        rows.append(f'<tr><td class="l">{e.ts:%a %d %b %H:%M}</td>{skill}'
                     f"<td>{e.required:g}</td><td>{e.scheduled}</td><td class=\"bad\">{e.short:g}</td>"
                     f'<td class="l">{chips}</td><td class="l">{best}</td></tr>')
     more = (f'<p class="small">… and {len(found) - max_rows} more short intervals (run <code>wfm explain</code> '
             "for all).</p>") if len(found) > max_rows else ""
-    return ('<div class="scroll"><table><thead><tr><th class="l">interval</th><th class="l">skill</th>'
+    return ('<div class="scroll"><table><thead><tr><th class="l">interval</th>'
+            + ('<th class="l">skill</th>' if skills else "") +
             "<th>required</th><th>on the phones</th><th>short</th><th class=\"l\">agents not on the phones, by "
             "reason</th><th class=\"l\">cheapest single change</th></tr></thead><tbody>" + "".join(rows)
             + f"</tbody></table></div>{more}"

@@ -23,7 +23,7 @@ TAG_COLORS = {"split": "#a855f7", "night": "#334155", "long": "#f59e0b", "early"
 _FALLBACK = ["#64748b", "#ec4899", "#84cc16", "#f97316", "#06b6d4", "#8b5cf6"]
 
 _LABEL_W = 86   # px, agent id and contract
-_TOTAL_W = 46   # px, paid hours of the week
+_TOTAL_W = 52   # px, paid hours of the week
 _HEAD_H = 34    # px, day names and hour ticks
 _BLOCK_GAP = 4  # px between day blocks
 
