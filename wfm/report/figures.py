@@ -84,15 +84,19 @@ def _day_axis(ax: Any, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
 
 
 def forecast_svg(forecast: pd.DataFrame, history: pd.DataFrame | None = None, *, key: str = "fc",
-                 history_days: int = 14, level: float = 0.8, id_col: str = "queue", time_col: str = "ts",
+                 history_days: int | None = None, level: float = 0.8, id_col: str = "queue", time_col: str = "ts",
                  target_col: str = "volume", max_queues: int = 4) -> str:
-    """Forecast (line) with its central ``level`` band, against the last ``history_days`` of history.
+    """Forecast (line) with its central ``level`` band, against the last ``history_days`` of history (default:
+    as many days as the forecast, at least 7 and at most 28, so the forecast keeps half the width or more).
 
     One panel per queue (the first ``max_queues``). History overlapping the forecast is drawn too, so a
     back-test reads as forecast against actuals. Uses :func:`wfm.forecast.plot.plot_forecast`.
     """
     from wfm.forecast.plot import plot_forecast
 
+    if history_days is None:
+        span = (pd.to_datetime(forecast[time_col]).max() - pd.to_datetime(forecast[time_col]).min()).days + 1
+        history_days = min(28, max(7, span))
     queues = list(pd.unique(forecast[id_col]))[:max_queues] if id_col in forecast.columns else [None]
     with _rc():
         fig = _figure(11, 2.6 * len(queues) + 0.3)
@@ -122,6 +126,15 @@ def forecast_svg(forecast: pd.DataFrame, history: pd.DataFrame | None = None, *,
         return _to_svg(fig, key)
 
 
+def _gapped(frame: pd.DataFrame, step: pd.Timedelta) -> pd.DataFrame:
+    """``frame`` (sorted by ``t``) with a NaN row closing each run of intervals, so a step line or area stops
+    where the requirements stop (e.g. at night) instead of bridging the gap, and the last step is drawn."""
+    t = frame["t"]
+    ends = t[(t.shift(-1) - t != step)] + step
+    closing = pd.DataFrame({"t": ends.to_numpy()})
+    return pd.concat([frame, closing], ignore_index=True).sort_values("t", kind="stable").reset_index(drop=True)
+
+
 def _week_panels(frame: pd.DataFrame, height_in: float) -> tuple[Any, list[tuple[Any, pd.DataFrame,
                                                                                  pd.Timestamp]]]:
     starts = _weeks(frame["t"])
@@ -147,13 +160,14 @@ def coverage_svg(coverage: pd.DataFrame, *, interval_minutes: int, key: str = "c
         fig, panels = _week_panels(frame, 2.1)
         top = max(1.0, float(max(frame["req"].max(), frame["sch"].max()))) * 1.12
         for i, (ax, part, w0) in enumerate(panels):
-            # append the end of the last interval so the last step is drawn
-            t = np.append(part["t"].to_numpy(), part["t"].to_numpy()[-1:] + step) if len(part) else part["t"]
-            req = np.append(part["req"].to_numpy(), part["req"].to_numpy()[-1:])
-            sch = np.append(part["sch"].to_numpy(), part["sch"].to_numpy()[-1:])
+            g = _gapped(part, step)
+            t, req, sch = g["t"].to_numpy(), g["req"].to_numpy(float), g["sch"].to_numpy(float)
             ax.fill_between(t, 0, sch, step="post", color=COLORS["scheduled"], alpha=0.28, linewidth=0,
                             label="scheduled (on the phones)")
-            ax.fill_between(t, sch, req, where=req > sch + 1e-9, step="post", color=COLORS["short"], alpha=0.85,
+            short_at = np.nan_to_num(req) > np.nan_to_num(sch) + 1e-9
+            # a run of one point has no width: each short interval's run must reach the next point
+            reach = short_at | np.concatenate([[False], short_at[:-1]])
+            ax.fill_between(t, sch, req, where=reach, step="post", color=COLORS["short"], alpha=0.85,
                             linewidth=0, label="short")
             ax.plot(t, req, drawstyle="steps-post", color=COLORS["required"], linewidth=1.0, label="required")
             short = part["req"].to_numpy() > part["sch"].to_numpy() + 1e-9
@@ -168,8 +182,10 @@ def coverage_svg(coverage: pd.DataFrame, *, interval_minutes: int, key: str = "c
         return _to_svg(fig, key)
 
 
-def service_level_svg(coverage: pd.DataFrame, *, target: float | None = 0.8, key: str = "sl") -> str:
+def service_level_svg(coverage: pd.DataFrame, *, interval_minutes: int, target: float | None = 0.8,
+                      key: str = "sl") -> str:
     """Projected service level per interval (intervals with calls), a panel a week, with the target line."""
+    step = pd.Timedelta(minutes=interval_minutes)
     frame = pd.DataFrame({"t": local_naive(coverage["ts"]).to_numpy(),
                           "sl": coverage["service_level"].to_numpy(float)})
     calls = coverage["volume"].to_numpy(float) if "volume" in coverage.columns else np.ones(len(frame))
@@ -177,12 +193,13 @@ def service_level_svg(coverage: pd.DataFrame, *, target: float | None = 0.8, key
     with _rc():
         fig, panels = _week_panels(frame, 1.7)
         for i, (ax, part, w0) in enumerate(panels):
-            ax.plot(part["t"], part["sl"], color=COLORS["scheduled"], linewidth=1.0, marker=".", markersize=2.2,
+            g = _gapped(part, step)
+            ax.plot(g["t"] + step / 2, g["sl"], color=COLORS["scheduled"], linewidth=1.0, marker=".", markersize=2.2,
                     label="projected service level")
             if target is not None:
                 ax.axhline(target, color=COLORS["target"], linestyle="--", linewidth=0.9, label=f"target {target:.0%}")
                 low = part["sl"] < target - 1e-9
-                ax.plot(part["t"][low], part["sl"][low], "o", color=COLORS["bad"], markersize=3, linestyle="none",
+                ax.plot(part["t"][low] + step / 2, part["sl"][low], "o", color=COLORS["bad"], markersize=3, linestyle="none",
                         label="below target")
             _day_axis(ax, w0, w0 + _WEEK)
             ax.set_ylim(0, 1.04)

@@ -66,6 +66,7 @@ svg.chart { width:100%; height:auto; display:block; }
 svg.timeline { width:100%; height:auto; display:block; font-family:system-ui, "DejaVu Sans", sans-serif; }
 svg.timeline .day { font-size:12px; font-weight:600; text-anchor:middle; fill:#111827; }
 svg.timeline .hour { font-size:9px; text-anchor:middle; fill:#9ca3af; }
+svg.timeline .hour.end { text-anchor:end; }
 svg.timeline .grid { stroke:#e5e7eb; stroke-width:1; }
 svg.timeline .agent { font-size:10px; fill:#111827; font-variant-numeric:tabular-nums; }
 svg.timeline .contract { fill:#9ca3af; font-size:9px; }
@@ -193,7 +194,7 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
         page.missing("staffing", "Required and scheduled agents", "give a roster (`--problem P.json --solution "
                                                                   "S.json`) or requirements (`--requirements R.csv`)")
 
-    if cov is not None and daily is not None and cov["service_level"].notna().any():
+    if cov is not None and daily is not None and problem is not None and cov["service_level"].notna().any():
         body = []
         for skill, rows in cov.groupby(cov["skill"].astype(object).where(cov["skill"].notna(), ""), sort=True):
             if not rows["service_level"].notna().any():
@@ -202,9 +203,10 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
             head = f"<h3>{escape(str(skill))}</h3>" if cov["skill"].notna().any() else ""
             body.append(head + figures.daily_service_level_svg(d, target=target_service_level,
                                                                key=f"sld-{_slug(skill)}")
-                        + figures.service_level_svg(rows, target=target_service_level, key=f"sl-{_slug(skill)}")
+                        + figures.service_level_svg(rows, interval_minutes=problem.horizon.interval_minutes,
+                                                    target=target_service_level, key=f"sl-{_slug(skill)}")
                         + _daily_table(d, target_service_level))
-        answer = problem.answer_seconds if problem is not None else 20
+        answer = problem.answer_seconds
         page.add("service-level", "Projected service level", "".join(body),
                  f"Share of calls answered within {answer:g} s with the agents scheduled (Erlang C on the "
                  "forecast calls and handle time). A day's figure weights each interval by its calls.")

@@ -115,7 +115,7 @@ def _week_svg(problem: RosterProblem, by_agent_day: dict[tuple[str, dt.date], As
             p.append(f'<line x1="{xx:.1f}" y1="{_HEAD_H - 4}" x2="{xx:.1f}" '
                      f'y2="{_HEAD_H + f.row_h * len(problem.agents):.1f}" class="grid"/>')
             p.append(f'<text x="{xx:.1f}" y="{_HEAD_H - 7}" class="hour">{hr % 24:02d}</text>')
-    p.append(f'<text x="{width - 4}" y="{_HEAD_H - 7}" class="hour" text-anchor="end">paid h</text>')
+    p.append(f'<text x="{width - 4}" y="{_HEAD_H - 7}" class="hour end">paid h</text>')
     for i, agent in enumerate(problem.agents):
         y = _HEAD_H + i * f.row_h
         if i % 2:
