@@ -199,8 +199,8 @@ def service_level_svg(coverage: pd.DataFrame, *, interval_minutes: int, target: 
             if target is not None:
                 ax.axhline(target, color=COLORS["target"], linestyle="--", linewidth=0.9, label=f"target {target:.0%}")
                 low = part["sl"] < target - 1e-9
-                ax.plot(part["t"][low] + step / 2, part["sl"][low], "o", color=COLORS["bad"], markersize=3, linestyle="none",
-                        label="below target")
+                ax.plot(part["t"][low] + step / 2, part["sl"][low], "o", color=COLORS["bad"], markersize=3,
+                        linestyle="none", label="below target")
             _day_axis(ax, w0, w0 + _WEEK)
             ax.set_ylim(0, 1.04)
             ax.yaxis.set_major_formatter(_percent())

@@ -166,9 +166,11 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
 
     if forecast is not None:
         n_days = (forecast["ts"].max() - forecast["ts"].min()).days + 1
-        page.add("forecast", "Forecast", figures.forecast_svg(forecast, history),
-                 f"Calls per interval: the forecast over {n_days} days with its 80% band (10%–90% quantiles), "
-                 "after the last two weeks of history (grey); the dashed line is the forecast start.")
+        shown = min(28, max(7, n_days))
+        page.add("forecast", "Forecast", figures.forecast_svg(forecast, history, history_days=shown),
+                 f"Calls per interval: the forecast over {n_days} days with its 80% band (10%–90% quantiles)"
+                 + (f", after the last {shown} days of history (grey)" if history is not None else "")
+                 + "; the dashed line is the forecast start.")
     elif history is not None:
         page.add("forecast", "History", figures.forecast_svg(history.assign(queue=history.get("queue", "calls"))
                                                              .iloc[-14 * 96:], None),
