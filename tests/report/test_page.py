@@ -4,6 +4,9 @@ explainer's, that it is self-contained and deterministic, and that bad input is 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -140,6 +143,30 @@ def test_bad_input_is_refused_by_name(roster) -> None:  # noqa: ANN001
     with pytest.raises(InvalidParameterError) as e:
         render_report(problem=p, solution=s, target_service_level=1.5)
     assert e.value.field == "target_service_level" and e.value.value == 1.5
+    with pytest.raises(InvalidParameterError) as e:
+        render_report(problem=p, solution=s, max_short_rows=-1)
+    assert e.value.field == "max_short_rows"
     with pytest.raises(DataFormatError) as e:
         render_report(forecast=pd.DataFrame({"ts": ["2026-03-02"], "calls": [3]}))
     assert e.value.field == "forecast" and "volume" in str(e.value)
+
+
+def test_the_package_imports_without_matplotlib_and_the_page_names_the_extra(tmp_path) -> None:
+    code = textwrap.dedent(f"""
+        import sys
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "matplotlib":
+                    raise ImportError(f"blocked {{name}}")
+        sys.meta_path.insert(0, Block())
+        import pandas as pd
+        from wfm.exceptions import MissingExtraError
+        from wfm.report import write_report
+        try:
+            write_report({str(tmp_path / "r.html")!r}, forecast=pd.DataFrame({{"ts": ["2026-03-02"], "volume": [1.0]}}))
+        except MissingExtraError as err:
+            print(err)
+        """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "wfm[plot]" in out.stdout and not (tmp_path / "r.html").exists()

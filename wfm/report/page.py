@@ -23,6 +23,7 @@ import pandas as pd
 
 from wfm._io import atomic_write_text
 from wfm.exceptions import DataFormatError, InvalidParameterError
+from wfm.limits import check_number
 from wfm.report import figures
 from wfm.report.frames import coverage_with_calls, daily_coverage
 from wfm.report.roster_svg import TAG_COLORS, roster_week_svgs
@@ -137,6 +138,7 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
                   title: str = "Workforce plan", target_service_level: float | None = 0.8,
                   max_short_rows: int = 200) -> str:
     """The report as one HTML string; see :func:`write_report` for the parameters."""
+    check_number("max_short_rows", max_short_rows, low=0, integer=True)
     if target_service_level is not None and not 0 < target_service_level < 1:
         raise InvalidParameterError(f"`target_service_level` must be in (0, 1); got {target_service_level!r}",
                                     field="target_service_level", value=target_service_level)
@@ -182,7 +184,7 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
     if cov is not None and problem is not None:
         body = []
         for skill, rows in cov.groupby(cov["skill"].astype(object).where(cov["skill"].notna(), ""), sort=True):
-            head = f"<h3>{escape(str(skill))}</h3>" if cov["skill"].notna().any() else ""
+            head = f"<h3>{escape(str(skill) or 'all agents')}</h3>" if cov["skill"].notna().any() else ""
             body.append(head + figures.coverage_svg(rows, interval_minutes=problem.horizon.interval_minutes,
                                                     key=f"cov-{_slug(skill)}"))
         page.add("staffing", "Required and scheduled agents", "".join(body),
@@ -202,7 +204,7 @@ def render_report(*, history: pd.DataFrame | None = None, forecast: pd.DataFrame
             if not rows["service_level"].notna().any():
                 continue
             d = daily[daily["skill"] == skill]
-            head = f"<h3>{escape(str(skill))}</h3>" if cov["skill"].notna().any() else ""
+            head = f"<h3>{escape(str(skill) or 'all agents')}</h3>" if cov["skill"].notna().any() else ""
             body.append(head + figures.daily_service_level_svg(d, target=target_service_level,
                                                                key=f"sld-{_slug(skill)}")
                         + figures.service_level_svg(rows, interval_minutes=problem.horizon.interval_minutes,
