@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -170,3 +171,13 @@ def test_the_package_imports_without_matplotlib_and_the_page_names_the_extra(tmp
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert "wfm[plot]" in out.stdout and not (tmp_path / "r.html").exists()
+
+
+def test_the_doc_example_runs(roster, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    doc = Path(__file__).resolve().parents[2] / "docs" / "report.md"
+    block = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), flags=re.S)[0]
+    p, s = roster
+    history, fc = kit.history_and_forecast(p)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, str(doc), "exec"), {"history": history, "fc": fc, "problem": p, "solution": s})  # noqa: S102
+    assert "Team A, weeks 10-11" in (tmp_path / "report.html").read_text(encoding="utf-8")
