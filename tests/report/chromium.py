@@ -25,7 +25,8 @@ __all__ = ["Rendered", "find_chromium", "render"]
 
 _FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--hide-scrollbars",
-          "--disable-extensions", "--disable-sync", "--mute-audio", "--remote-debugging-pipe"]
+          "--disable-extensions", "--disable-sync", "--mute-audio", "--disable-dev-shm-usage",
+          "--remote-debugging-pipe"]
 
 
 def find_chromium() -> str | None:
