@@ -181,3 +181,21 @@ def test_the_doc_example_runs(roster, tmp_path, monkeypatch) -> None:  # noqa: A
     monkeypatch.chdir(tmp_path)
     exec(compile(block, str(doc), "exec"), {"history": history, "fc": fc, "problem": p, "solution": s})  # noqa: S102
     assert "Team A, weeks 10-11" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_timeline_keeps_the_wall_clock_on_a_daylight_saving_day() -> None:
+    import datetime as dt
+
+    from tests.roster.rosterkit import roster as hand_roster
+    from wfm.report.roster_svg import roster_week_svgs
+    from wfm.roster import Agent, Contract, Horizon, RosterProblem
+
+    # Europe/Paris springs forward on Sunday 2024-03-31: an 08:00 shift there starts 7 elapsed hours in
+    p = RosterProblem(horizon=Horizon(start=dt.date(2024, 3, 30), days=2, timezone="Europe/Paris"),
+                      shifts=kit.SHIFTS[:1], contracts=[Contract(id="C")], agents=[Agent(id="a0", contract="C")])
+    svg = roster_week_svgs(p, hand_roster(p, [("a0", 0, "E0800"), ("a0", 1, "E0800")]))[0][1]
+    starts = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" '
+                                           r'fill="#0ea5e9"', svg)]
+    assert len(starts) == 2
+    block = (1240 - 86 - 52 - 6 * 4) / 7 + 4  # one day block and its gap, px
+    assert starts[1] - starts[0] == pytest.approx(block, abs=0.11)

@@ -51,7 +51,13 @@ class _Frame:
 
 
 def _hours_since_midnight(t: dt.datetime, midnight: dt.datetime) -> float:
-    return (t - midnight).total_seconds() / 3600.0
+    """Wall-clock hours of ``t`` from the local ``midnight`` opening its day (25.5 = 01:30 the next day).
+
+    Wall clock, not elapsed time: on a daylight-saving day an 08:00 shift is drawn at 08:00 like every other
+    day's, where elapsed time would put it at 07:00 or 09:00.
+    """
+    local = t.astimezone(midnight.tzinfo)
+    return (local.date() - midnight.date()).days * 24 + local.hour + local.minute / 60 + local.second / 3600
 
 
 def _span(problem: RosterProblem, solution: RosterSolution) -> tuple[float, float]:
