@@ -188,12 +188,14 @@ def test_the_timeline_keeps_the_wall_clock_on_a_daylight_saving_day() -> None:
 
     from tests.roster.rosterkit import roster as hand_roster
     from wfm.report.roster_svg import roster_week_svgs
-    from wfm.roster import Agent, Contract, Horizon, RosterProblem
+    from wfm.roster import Agent, Contract, Horizon, RosterProblem, RosterSolution
 
     # Europe/Paris springs forward on Sunday 2024-03-31: an 08:00 shift there starts 7 elapsed hours in
     p = RosterProblem(horizon=Horizon(start=dt.date(2024, 3, 30), days=2, timezone="Europe/Paris"),
                       shifts=kit.SHIFTS[:1], contracts=[Contract(id="C")], agents=[Agent(id="a0", contract="C")])
-    svg = roster_week_svgs(p, hand_roster(p, [("a0", 0, "E0800"), ("a0", 1, "E0800")]))[0][1]
+    # through JSON, as `wfm report` reads it: the times come back with fixed UTC offsets
+    sol = RosterSolution.model_validate_json(hand_roster(p, [("a0", 0, "E0800"), ("a0", 1, "E0800")]).model_dump_json())
+    svg = roster_week_svgs(p, sol)[0][1]
     starts = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" '
                                            r'fill="#0ea5e9"', svg)]
     assert len(starts) == 2
