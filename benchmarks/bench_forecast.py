@@ -27,6 +27,7 @@ from wfm.forecast import (
     cross_validation,
     forecast,
     generate_intervals,
+    holiday_calendar,
     israel_1999,
     reforecast_intraday,
 )
@@ -65,7 +66,12 @@ def _backtest(bank: pd.DataFrame, quick: bool) -> tuple[Table, dict[str, float]]
     n_windows = 4 if quick else 12
     holidays = israel_1999()
     dates_only = [d for d, label in holidays.items() if label == "holiday"]
-    models = [("auto", AutoForecaster(), holidays), ("auto, holiday dates only (no labels)", AutoForecaster(),
+    package = holiday_calendar("IL", years=1999)
+    models = [("auto", AutoForecaster(), holidays),
+              ("auto, holidays-package calendar 'IL'", AutoForecaster(), package),
+              ("auto, 'IL' + election day 1999-05-17", AutoForecaster(), {**package, pd.Timestamp("1999-05-17"):
+                                                                          "holiday"}),
+              ("auto, holiday dates only (no labels)", AutoForecaster(),
                                                      dates_only),
               ("auto, no holiday calendar", AutoForecaster(), None), ("TopDown", TopDown(), holidays),
               ("SVD (Shen-Huang)", SVDProfile(), holidays), ("MSTL (wfm)", MSTLModel(), holidays),
