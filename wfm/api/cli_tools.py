@@ -24,8 +24,12 @@ from wfm._io import atomic_write_text
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.limits import check_number
 
-__all__ = ["cmd_backtest", "cmd_erlang", "cmd_forecast", "cmd_schema", "parse_holidays_option", "register",
+__all__ = ["METRICS", "cmd_backtest", "cmd_erlang", "cmd_forecast", "cmd_schema", "parse_holidays_option", "register",
            "schema_models"]
+
+
+#: metric names ``wfm backtest --metrics`` accepts (those of :func:`wfm.forecast.evaluate`)
+METRICS = ("wape", "bias", "coverage", "pinball")
 
 
 # -- option parsing -----------------------------------------------------------------------------------------
@@ -200,6 +204,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
     quantiles = _quantiles(args.quantiles)
     folds = _number("--folds", args.folds, low=1, integer=True)
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    unknown = [m for m in metrics if m not in METRICS] or ([] if metrics else [args.metrics])
+    if unknown:
+        raise InvalidParameterError(f"`--metrics` must be among {list(METRICS)}; got {unknown[0]!r}",
+                                    field="--metrics", value=unknown[0])
     jobs = _number("--jobs", args.jobs, low=1, integer=True)
     models = [m.strip() for m in ",".join(args.model or ["auto"]).split(",") if m.strip()]
     if not models:
@@ -210,7 +219,6 @@ def cmd_backtest(args: argparse.Namespace) -> int:
                           holidays=parse_holidays_option(args.holidays),
                           quantiles=(0.1, 0.9) if quantiles is None else quantiles, id_col=_id_cols(args.id_col),
                           time_col=args.time_col, target_col=args.target_col, n_jobs=jobs)
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
     table = evaluate(cv, metrics=metrics, by=args.by, target_col=args.target_col, time_col=args.time_col)
     if args.cv_out is not None:
         atomic_write_text(args.cv_out, cv.to_csv(index=False))
