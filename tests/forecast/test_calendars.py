@@ -22,11 +22,13 @@ def test_israel_1999_from_the_package_matches_the_hand_typed_calendar_but_three_
     package = holiday_calendar("IL", years=1999)
     hand = israel_1999()
     differ = {d for d in set(package) | set(hand) if package.get(d) != hand.get(d)}
-    # Memorial Day is also Independence Day's eve (the package knows eves), Jerusalem Day is an optional
-    # holiday the hand-typed list left out, and the 1999 general election was a one-off rest day
-    assert differ == {T("1999-04-20"), T("1999-05-14"), T("1999-05-17")}
-    assert package[T("1999-04-20")] == "eve" and package[T("1999-05-14")] == "reduced"
+    # the package lists the last Passover intermediate day (the hand-typed list calls it the seventh day's
+    # eve) and Jerusalem Day (left out by hand); the 1999 general election was a one-off rest day
+    assert differ == {T("1999-04-06"), T("1999-05-14"), T("1999-05-17")}
+    assert package[T("1999-04-06")] == "reduced" and package[T("1999-05-14")] == "reduced"
     assert T("1999-05-17") not in package
+    # a derived eve never overrides a day the package lists: Memorial Day stays reduced
+    assert package[T("1999-04-20")] == "reduced" and package[T("1999-03-31")] == "eve"
 
 
 def test_labels_follow_the_documented_mapping():
@@ -58,11 +60,11 @@ def test_default_years_cover_any_history():
 
 def test_normalize_accepts_a_code_and_a_spec_with_user_events_on_top():
     assert normalize_holidays("IL") == holiday_calendar("IL")
-    spec = {"country": "IL", "years": 1999, "events": {"1999-05-17": "holiday", "1999-04-20": "reduced"}}
+    spec = {"country": "IL", "years": 1999, "events": {"1999-05-17": "holiday", "1999-04-06": "eve"}}
     merged = normalize_holidays(spec)
-    assert merged[T("1999-05-17")] == "holiday" and merged[T("1999-04-20")] == "reduced"
-    rest = {d: lab for d, lab in merged.items() if d not in (T("1999-05-17"), T("1999-04-20"))}
-    assert rest == {d: lab for d, lab in holiday_calendar("IL", years=1999).items() if d != T("1999-04-20")}
+    assert merged[T("1999-05-17")] == "holiday" and merged[T("1999-04-06")] == "eve"
+    rest = {d: lab for d, lab in merged.items() if d not in (T("1999-05-17"), T("1999-04-06"))}
+    assert rest == {d: lab for d, lab in holiday_calendar("IL", years=1999).items() if d != T("1999-04-06")}
     # plain lists of events still mean "holiday"
     assert normalize_holidays({"country": "US", "years": 2024, "events": ["2024-12-24"]})[T("2024-12-24")] == "holiday"
 
