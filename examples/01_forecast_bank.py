@@ -65,7 +65,7 @@ daily = fc.groupby(fc.ts.dt.date)[["volume", "volume_q10", "volume_q90"]].sum().
 ax = plot_forecast(fc, history[history.ts >= pd.Timestamp("1999-09-17")])
 ax.set_title("Two weeks of history and next week's forecast")
 plt.show()
-daily
+daily.astype(int)
 
 # %% [markdown]
 # ## 4. Intraday re-forecast
