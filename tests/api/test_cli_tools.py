@@ -10,8 +10,8 @@ import pytest
 
 from wfm import __version__
 from wfm.api.cli import main
-from wfm.api.cli_tools import erlang_table, parse_holidays_option, schema_models
-from wfm.erlang import abandon_rate, asa, occupancy, required_agents, service_level
+from wfm.api.cli_tools import parse_holidays_option, schema_models
+from wfm.erlang import asa, occupancy, required_agents, service_level
 from wfm.forecast import cross_validation, evaluate, generate_intervals
 
 
@@ -52,19 +52,6 @@ def test_erlang_table_marks_the_fewest_agents_meeting_the_target(capsys, tmp_pat
     assert table.loc[table["agents"] == 14, "service_level"].item() >= 0.8 > table.loc[
         table["agents"] == 13, "service_level"].item()
     assert f"{100 * table.loc[table['agents'] == 14, 'service_level'].item():.1f}%" in marked[0]
-
-
-def test_erlang_a_with_patience_shows_abandonment_and_a_centred_table():
-    table, rec = erlang_table(100, 180, service_level=0.8, answer_seconds=20, interval_seconds=900,
-                              patience_seconds=120, agents=20, spread=2)
-    assert rec == required_agents(100, 180, service_level=0.8, answer_seconds=20, interval_seconds=900,
-                                  patience_seconds=120)
-    assert list(table["agents"]) == [18, 19, 20, 21, 22]
-    assert table["abandon_rate"].to_numpy() == pytest.approx(abandon_rate(100, 180, table["agents"], 120, 900))
-    assert table["abandon_rate"].is_monotonic_decreasing
-    # a table centred near zero starts at one agent
-    low, _ = erlang_table(1, 180, service_level=0.8, answer_seconds=20, agents=1, spread=3)
-    assert list(low["agents"]) == [1, 2, 3, 4]
 
 
 def test_erlang_cli_interval_and_patience(capsys):

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from wfm._io import atomic_write_text
+from wfm.erlang import staffing_table
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.limits import check_number
 
@@ -227,54 +228,6 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-def erlang_table(calls: float, aht: float, *, service_level: float, answer_seconds: float,
-                 interval_seconds: float = 1800.0, patience_seconds: float | None = None, agents: int | None = None,
-                 spread: int = 5) -> tuple[pd.DataFrame, int]:
-    """Service measures for ``agents - spread`` .. ``agents + spread`` agents, and the recommended head-count.
-
-    Parameters
-    ----------
-    calls : float
-        Calls offered in the interval.
-    aht : float
-        Average handle time (seconds).
-    service_level, answer_seconds : float
-        Target: this fraction of calls answered within ``answer_seconds`` seconds.
-    interval_seconds : float
-        Interval length (seconds).
-    patience_seconds : float, optional
-        Mean caller patience (seconds): Erlang A (with abandonment) instead of Erlang C.
-    agents : int, optional
-        Centre of the table; default the recommended head-count.
-    spread : int
-        Rows either side of the centre (agents below 1 are left out).
-
-    Returns
-    -------
-    (DataFrame, int)
-        Columns ``agents``, ``service_level`` (fraction), ``asa_seconds``, ``occupancy`` (fraction),
-        ``abandon_rate`` (fraction, Erlang A only), ``recommended`` (bool); and the recommended head-count:
-        the fewest agents meeting the target.
-    """
-    import numpy as np
-
-    from wfm.erlang import abandon_rate, asa, occupancy, required_agents
-    from wfm.erlang import service_level as sl_fn
-
-    rec = int(required_agents(calls, aht, service_level=service_level, answer_seconds=answer_seconds,
-                              interval_seconds=interval_seconds, patience_seconds=patience_seconds))
-    centre = rec if agents is None else int(agents)
-    n = np.arange(max(1, centre - spread), max(1, centre + spread) + 1)
-    kw = {"answer_seconds": answer_seconds, "interval_seconds": interval_seconds,
-          "patience_seconds": patience_seconds}
-    table = pd.DataFrame({"agents": n, "service_level": sl_fn(calls, aht, n, **kw),
-                          "asa_seconds": asa(calls, aht, n, **kw), "occupancy": occupancy(calls, aht, n, **kw)})
-    if patience_seconds is not None:
-        table["abandon_rate"] = abandon_rate(calls, aht, n, patience_seconds, interval_seconds)
-    table["recommended"] = table["agents"] == rec
-    return table, rec
-
-
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -288,7 +241,7 @@ def cmd_erlang(args: argparse.Namespace) -> int:
     patience = _optional("--patience", args.patience, low=0, low_open=True)
     agents = _optional("--agents", args.agents, low=1, integer=True)
     spread = _number("--range", args.range, low=0, high=1000, integer=True)
-    table, rec = erlang_table(calls, aht, service_level=sl, answer_seconds=answer, interval_seconds=interval,
+    table, rec = staffing_table(calls, aht, service_level=sl, answer_seconds=answer, interval_seconds=interval,
                               patience_seconds=patience, agents=agents, spread=spread)
     if args.out is not None:
         atomic_write_text(args.out, table.to_csv(index=False))
