@@ -54,6 +54,8 @@ def test_notebooks_run_in_order(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setenv("WFM_DATA", str(data))
     monkeypatch.setenv("WFM_EXAMPLES_OUT", str(tmp_path))
+    # figures as inline images, whatever backend the caller set (CI sets Agg, which cannot show them)
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     seconds = {}
     for nb_path in NOTEBOOKS:
         nb = nbformat.read(nb_path, as_version=4)
@@ -65,7 +67,9 @@ def test_notebooks_run_in_order(tmp_path, monkeypatch):
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                   if o.get("output_type") == "error"]
         assert not errors, (nb_path.name, errors)
-        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-        assert text.strip(), f"{nb_path.name} printed nothing"
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert "".join(o.get("text", "") for o in outputs).strip(), f"{nb_path.name} printed nothing"
+        if "plt.show()" in "".join(c.source for c in nb.cells):
+            assert any("image/png" in o.get("data", {}) for o in outputs), f"{nb_path.name} drew no figure"
     assert (tmp_path / "problem.json").exists() and (tmp_path / "solution.json").exists()
     print({k: round(v, 1) for k, v in seconds.items()}, file=sys.stderr)
