@@ -4,7 +4,8 @@ Run it as a script (``python examples/forecast_bank.py``) or cell by cell (``# %
 the shared bank data in place (``$WFM_DATA`` or ``../shared/data``); pass another folder as the first argument.
 """
 
-# %% Load 30-minute arrivals (Jan–Sep 1999) and the Israeli holiday calendar a scheduler knows in advance
+# %% Load 30-minute arrivals (Jan–Sep 1999) and the Israeli holiday calendar a scheduler knows in advance: the
+# holidays package's "IL" (holidays, their eves, reduced days) with the one-off 1999 election day added on top
 import sys
 
 import pandas as pd
@@ -15,13 +16,13 @@ from wfm.forecast import (
     cross_validation,
     evaluate,
     forecast,
-    israel_1999,
+    normalize_holidays,
     reforecast_intraday,
 )
 
 data_dir = sys.argv[1] if len(sys.argv) > 1 else None
 history = load_bank_arrivals(data_dir, freq="30min")[["queue", "ts", "volume"]]
-holidays = israel_1999()
+holidays = normalize_holidays({"country": "IL", "events": {"1999-05-17": "holiday"}})
 print(f"{len(history)} intervals from {history.ts.min()} to {history.ts.max()}")
 
 # %% Rolling-origin backtest: 1-week horizon, the last 3 weeks as origins

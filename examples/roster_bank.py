@@ -13,7 +13,7 @@ import sys
 
 from wfm.datasets import load_bank_arrivals, load_bank_calls
 from wfm.erlang import estimate_aht, requirements
-from wfm.forecast import forecast, israel_1999
+from wfm.forecast import forecast
 from wfm.roster import (
     Agent,
     Horizon,
@@ -28,7 +28,7 @@ from wfm.roster.instances import OPEN_HOUR, call_centre_contracts, call_centre_s
 data_dir = sys.argv[1] if len(sys.argv) > 1 else None
 history = load_bank_arrivals(data_dir, freq="30min")[["queue", "ts", "volume"]]
 history = history.groupby("ts", as_index=False)["volume"].sum()  # one head-count for every queue
-fc = forecast(history, "14D", holidays=israel_1999(), id_col=None)
+fc = forecast(history, "14D", holidays="IL", id_col=None)  # the holidays package's Israeli calendar
 aht = float(estimate_aht(load_bank_calls(data_dir)))  # seconds, from the February call records
 print(f"forecast {fc.ts.min()} to {fc.ts.max()}: {fc.volume.sum():.0f} calls, handle time {aht:.0f} s")
 

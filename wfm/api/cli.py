@@ -3,6 +3,9 @@
     wfm demo                                   # forecast → staff → roster a synthetic M-shaped week
     wfm staff intervals.csv -o req.csv         # agents per interval (Erlang C, or Erlang A with --patience)
     wfm forecast history.csv --horizon 14D -o forecast.csv
+    wfm backtest history.csv --horizon 7D --folds 12 -o metrics.csv
+    wfm erlang --calls 100 --aht 180 --target 80/20   # an Erlang calculator for N-5..N+5 agents
+    wfm schema -o schemas/                     # JSON Schema of every input and output model
     wfm roster problems/*.json --out-dir rosters/ --time-limit 60 [--explain]
     wfm explain problem.json solution.json     # why each short interval is short, agent by agent
     wfm report --problem P.json --solution S.json -o report.html   # one self-contained HTML page
@@ -21,8 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from wfm import __version__
 from wfm._io import atomic_write_json, atomic_write_text
 from wfm.api.cli_report import add_report_parser, write_demo_report
+from wfm.api.cli_tools import register as register_tools
 from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 
 __all__ = ["main"]
@@ -141,17 +146,6 @@ def cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_forecast(args: argparse.Namespace) -> int:
-    from wfm.forecast import forecast
-
-    history = _read_frame(args.history)
-    horizon: int | str = int(args.horizon) if args.horizon.isdigit() else args.horizon
-    holidays = [pd.Timestamp(d).date() for d in args.holidays.split(",")] if args.holidays else None
-    result = forecast(history, horizon, model=args.model, holidays=holidays, n_jobs=args.jobs)
-    _write_frame(result, args.out)
-    return 0
-
-
 def cmd_roster(args: argparse.Namespace) -> int:
     from wfm.roster import RosterProblem, solve
 
@@ -220,6 +214,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wfm", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wfm {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="forecast, staff and roster a week of a synthetic M-shaped centre")
@@ -245,14 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_staffing_targets(p)
     p.set_defaults(func=cmd_staff)
 
-    p = sub.add_parser("forecast", help="forecast volume (and aht) per interval from a history CSV")
-    p.add_argument("history", type=Path, help="CSV with ts, volume[, aht][, queue]")
-    p.add_argument("--horizon", required=True, help="number of intervals or a duration such as 14D")
-    p.add_argument("--model", default="auto")
-    p.add_argument("--holidays", default=None, help="comma-separated dates treated as special days")
-    p.add_argument("--jobs", type=int, default=1, help="queues forecast in parallel processes")
-    p.add_argument("-o", "--out", type=Path, default=None, help="output CSV (default: stdout)")
-    p.set_defaults(func=cmd_forecast)
+    register_tools(sub)  # forecast, backtest, erlang, schema (wfm.api.cli_tools)
 
     p = sub.add_parser("roster", help="solve roster problems (JSON RosterProblem files) for the nightly batch")
     p.add_argument("problems", type=Path, nargs="+")

@@ -10,6 +10,7 @@ Times are in seconds; ``calls`` is the number offered in one interval of ``inter
 0.8884
 """
 
+from wfm.erlang.calculator import staffing_table
 from wfm.erlang.estimation import PatienceEstimate, estimate_aht, estimate_patience, patience_survival
 from wfm.erlang.formulas import abandon_rate, asa, erlang_b, erlang_c, occupancy, service_level
 from wfm.erlang.simulation import simulate_calls, simulate_queue, summarize_calls
@@ -31,5 +32,6 @@ __all__ = [
     "service_level",
     "simulate_calls",
     "simulate_queue",
+    "staffing_table",
     "summarize_calls",
 ]

@@ -12,6 +12,7 @@ from wfm.forecast.api import forecast, forecast_aht, reforecast_intraday
 from wfm.forecast.auto import MODELS, AutoForecaster, make_model
 from wfm.forecast.backtest import cross_validation
 from wfm.forecast.baselines import SeasonalNaive, WeekMean
+from wfm.forecast.calendars import holiday_calendar
 from wfm.forecast.holidays import israel_1999, normalize_holidays
 from wfm.forecast.metrics import bias, coverage, evaluate, mase, pinball, wape
 from wfm.forecast.mstl import MSTLModel
@@ -36,6 +37,7 @@ __all__ = [
     "forecast",
     "forecast_aht",
     "generate_intervals",
+    "holiday_calendar",
     "israel_1999",
     "m_curve",
     "make_model",

@@ -1,24 +1,35 @@
 """Special-day calendars: normalise what users pass as ``holidays``, plus the Israeli 1999 calendar.
 
-``holidays`` may be a list of dates (each becomes a ``"holiday"``), a mapping ``{date: label}``, or a frame with
-columns ``date`` and ``label``. Labels group days that behave alike; the models learn one level (relative to a
-normal working day) and one intraday profile per label from the history, and apply them in the horizon. A label
-never seen in the history falls back to the quietest regular day type. The first working day after a
-``"holiday"`` is labelled ``"after_holiday"`` automatically (callers catch up on what they could not do).
+``holidays`` may be a list of dates (each becomes a ``"holiday"``), a mapping ``{date: label}``, a frame with
+columns ``date`` and ``label``, or a named calendar from the ``holidays`` package (``calendars`` extra): a
+country code ``"IL"`` or ``"US-CA"``, or ``{"country": "IL", "subdiv": ..., "years": ..., "eves": ...,
+"events": ...}`` where ``events`` (any of the forms above) are the user's own days merged over the calendar
+(see :func:`wfm.forecast.calendars.holiday_calendar` for what maps to which label).
+
+Labels group days that behave alike; the models learn one level (relative to a normal working day) and one
+intraday profile per label from the history, and apply them in the horizon. A label never seen in the history
+falls back to the quietest regular day type. The first working day after a ``"holiday"`` is labelled
+``"after_holiday"`` automatically (callers catch up on what they could not do).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from wfm.exceptions import InvalidParameterError
+from wfm.forecast.calendars import holiday_calendar
 
-__all__ = ["israel_1999", "normalize_holidays", "HolidayInput"]
+__all__ = ["israel_1999", "is_calendar_name", "normalize_holidays", "HolidayInput"]
 
-HolidayInput = Iterable[Any] | Mapping[Any, str] | pd.DataFrame | None
+HolidayInput = Iterable[Any] | Mapping[Any, Any] | pd.DataFrame | str | None
+
+# "IL", "US-CA", "GB-SCT": what a named calendar looks like (a date never does)
+_COUNTRY = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,10})?$")
+_SPEC_KEYS = ("country", "subdiv", "years", "eves", "categories", "events")
 
 # Israeli 1999 calendar as a scheduler would have it in advance (public holidays are fixed years ahead).
 # "holiday": public rest day, banks closed; "eve": eve of a holiday, a short day like a Friday;
@@ -63,26 +74,53 @@ def israel_1999() -> dict[pd.Timestamp, str]:
     return {pd.Timestamp(d): label for d, label in _ISRAEL_1999.items()}
 
 
+def is_calendar_name(text: object) -> bool:
+    """Whether ``text`` names a holidays-package calendar (``"IL"``, ``"US-CA"``) rather than a date."""
+    return isinstance(text, str) and bool(_COUNTRY.match(text.strip()))
+
+
+def _from_spec(spec: Mapping[Any, Any]) -> dict[pd.Timestamp, str]:
+    """A ``{"country": ..., "events": ...}`` mapping: the named calendar with the user's events on top."""
+    extra = [k for k in spec if k not in _SPEC_KEYS]
+    if extra:
+        raise InvalidParameterError(f"`holidays` calendar keys must be among {list(_SPEC_KEYS)}; got {extra}",
+                                    field="holidays", value=extra)
+    out = holiday_calendar(spec["country"], subdiv=spec.get("subdiv"), years=spec.get("years"),
+                           eves=spec.get("eves"), categories=spec.get("categories"))
+    out.update(normalize_holidays(spec.get("events")))
+    return dict(sorted(out.items()))
+
+
 def normalize_holidays(holidays: HolidayInput) -> dict[pd.Timestamp, str]:
     """``holidays`` in any accepted form as ``{midnight timestamp: label}``.
 
     Parameters
     ----------
-    holidays : list of dates, mapping date -> label, DataFrame with ``date`` and ``label`` columns, or None
-        Dates may be strings, ``datetime.date`` or timestamps (time of day is dropped).
+    holidays : list of dates, mapping date -> label, DataFrame with ``date`` and ``label`` columns, calendar name
+        or calendar mapping, or None
+        Dates may be strings, ``datetime.date`` or timestamps (time of day is dropped). A calendar name such as
+        ``"IL"`` or ``"US-CA"`` takes the country's days from the ``holidays`` package; a mapping with key
+        ``country`` (and optionally ``subdiv``, ``years``, ``eves``, ``categories``, ``events``) does the same
+        with the user's ``events`` (dates or ``{date: label}``) overriding the calendar's days.
     """
     if holidays is None:
         return {}
     if isinstance(holidays, pd.DataFrame):
         if "date" not in holidays.columns:
             raise InvalidParameterError(
-                f"`holidays` frame needs a `date` column (and optionally `label`); got {list(holidays.columns)}")
+                f"`holidays` frame needs a `date` column (and optionally `label`); got {list(holidays.columns)}",
+                field="holidays", value=list(holidays.columns))
         labels = holidays["label"] if "label" in holidays.columns else ["holiday"] * len(holidays)
         pairs = list(zip(holidays["date"], labels, strict=True))
+    elif isinstance(holidays, Mapping) and "country" in holidays:
+        return _from_spec(holidays)
     elif isinstance(holidays, Mapping):
         pairs = list(holidays.items())
+    elif is_calendar_name(holidays):
+        return holiday_calendar(str(holidays))
     elif isinstance(holidays, (str, bytes)):
-        raise InvalidParameterError(f"`holidays` must be a list of dates, not a single string; got {holidays!r}")
+        raise InvalidParameterError(f"`holidays` must be a country code such as 'IL' or 'US-CA', or a list of "
+                                    f"dates; got {holidays!r}", field="holidays", value=holidays)
     else:
         pairs = [(d, "holiday") for d in holidays]
     out: dict[pd.Timestamp, str] = {}
@@ -90,9 +128,10 @@ def normalize_holidays(holidays: HolidayInput) -> dict[pd.Timestamp, str]:
         try:
             ts = pd.Timestamp(d)
         except (ValueError, TypeError) as exc:
-            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}") from exc
+            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}", field="holidays",
+                                        value=d) from exc
         if ts is pd.NaT or pd.isna(ts):
-            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}")
+            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}", field="holidays", value=d)
         if ts.tzinfo is not None:
             ts = ts.tz_localize(None)
         out[ts.normalize()] = str(label)
