@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,7 +173,6 @@ class Rounds:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self._problems: dict[tuple[str, Any], RosterProblem] = {}
 
     # ------------------------------------------------------------------------------------- reading
     def _record(self, tx: StorageTx, name: str) -> RoundRecord:
@@ -189,11 +189,14 @@ class Rounds:
                      created=rec.created, changed=rec.changed)
 
     def _problem(self, rec: RoundRecord) -> RosterProblem:
-        # a round's problem never changes once stored, so parse it once per process
-        cache_key = (rec.name, rec.created)
-        if cache_key not in self._problems:
-            self._problems[cache_key] = RosterProblem.model_validate_json(rec.problem_json)
-        return self._problems[cache_key]
+        # a round's problem never changes once stored, so each process parses it once (the HTTP service
+        # makes a Rounds per request, hence a cache shared by all of them, bounded to a few problems)
+        cache_key = (rec.name, rec.created, len(rec.problem_json), hash(rec.problem_json))
+        problem = _PROBLEMS.pop(cache_key, None) or RosterProblem.model_validate_json(rec.problem_json)
+        _PROBLEMS[cache_key] = problem
+        while len(_PROBLEMS) > 16:
+            _PROBLEMS.popitem(last=False)
+        return problem
 
     def get(self, name: str) -> Round:
         """The round ``name`` (:class:`NotFoundError` if there is none)."""
@@ -289,44 +292,54 @@ class Rounds:
                actor: str | None = None) -> Submission:
         """Store ``agent``'s items for round ``name``, replacing its previous submission, and hold their points.
 
-        ``key`` is the caller's idempotency key (1-200 characters): the same key with the same items returns
+        ``key`` is the caller's idempotency key (1-500 characters): the same key with the same items returns
         the stored submission and writes nothing; with other items it raises :class:`ConflictError`. Raises
         :class:`InsufficientPointsError` when the agent's available points (its open holds in this round
         count as available, since they are released) do not cover the items; nothing is written then.
         """
-        key = check_text("key", key)
-        parsed = []
-        for i, it in enumerate(items):
-            try:
-                parsed.append(it if isinstance(it, BidItem) else BidItem.model_validate(it))
-            except ValidationError as exc:
-                raise _item_error(exc, i) from None
-        actor = actor or f"agent:{agent}"
-        digest = items_digest(parsed)
+        return self.submit_many(name, {agent: items}, keys={agent: key}, actor=actor)[agent]
+
+    def submit_many(self, name: str, items: Mapping[str, Sequence[BidItem | Mapping[str, Any]]], *,
+                    keys: Mapping[str, str], actor: str | None = None) -> dict[str, Submission]:
+        """:meth:`submit` for several agents in one transaction: all are stored, or (on any error) none."""
+        parsed: dict[str, tuple[str, list[BidItem]]] = {}
+        for agent, its in items.items():
+            if agent not in keys:
+                raise InvalidParameterError(f"`keys` has no idempotency key for agent {agent!r}", field="keys",
+                                            value=agent)
+            parsed[agent] = (check_text("key", keys[agent]), _parse_items(its))
         with self.ledger.storage.transaction() as tx:
             rec = self._record(tx, name)
-            ensure_agents(tx, [agent])
-            again = tx.submissions(name, agent=agent, key=key)
-            if again:
-                if again[0].digest != digest:
-                    raise ConflictError(f"idempotency key {key!r} was already used by agent {agent!r} for other "
-                                        "items", field="key", value=key)
-                return self._submission(again[0])
-            self._require(rec, "open", "take submissions")
-            rnd = self._round(rec)
-            validate_items(self._problem(rec), agent, parsed, rnd.prices)
-            rows = self._release_open(tx, name, agent, status="replaced", reason="replaced by a new submission",
-                                      actor=actor)
-            tx.append(rows)
-            pause_point("submit")  # crash tests kill the process here: releases written, holds not yet
-            total = sum(it.points for it in parsed)
-            sid = tx.insert_submission(name, agent, key, digest, json.dumps([it.model_dump(mode="json")
-                                                                              for it in parsed]), total)
-            tx.append([JournalRow(agent=agent, kind="hold", amount=it.points, reason=f"bid: {it}", round=name,
-                                  bid=f"{sid}:{i}", shift=_shift_ref(it), actor=actor)
-                       for i, it in enumerate(parsed)])
-            ensure_funded(tx, [agent], field="items", asked=total)
-            return self._submission(tx.submissions(name, agent=agent, key=key)[0])
+            ensure_agents(tx, list(parsed))
+            return {agent: self._submit_in(tx, rec, agent, its, key, actor or f"agent:{agent}")
+                    for agent, (key, its) in parsed.items()}
+
+    def _submit_in(self, tx: StorageTx, rec: RoundRecord, agent: str, items: list[BidItem], key: str,
+                   actor: str) -> Submission:
+        name = rec.name
+        digest = items_digest(items)
+        again = tx.submissions(name, agent=agent, key=key)
+        if again:
+            if again[0].digest != digest:
+                raise ConflictError(f"idempotency key {key!r} was already used by agent {agent!r} for other "
+                                    "items", field="key", value=key)
+            return self._submission(again[0])
+        self._require(rec, "open", "take submissions")
+        try:
+            validate_items(self._problem(rec), agent, items, self._round(rec).prices)
+        except (InvalidParameterError, NotFoundError) as err:
+            raise type(err)(f"agent {agent!r}: {err}", field=err.field, value=err.value) from None
+        tx.append(self._release_open(tx, name, agent, status="replaced", reason="replaced by a new submission",
+                                     actor=actor))
+        pause_point("submit")  # crash tests kill the process here: releases written, holds not yet
+        total = sum(it.points for it in items)
+        sid = tx.insert_submission(name, agent, key, digest, json.dumps([it.model_dump(mode="json")
+                                                                          for it in items]), total)
+        tx.append([JournalRow(agent=agent, kind="hold", amount=it.points, reason=f"bid: {it}", round=name,
+                              bid=f"{sid}:{i}", shift=_shift_ref(it), actor=actor)
+                   for i, it in enumerate(items)])
+        ensure_funded(tx, [agent], field="items", asked=total)
+        return self._submission(tx.submissions(name, agent=agent, key=key)[0])
 
     def withdraw(self, name: str, agent: str, *, actor: str | None = None) -> Submission:
         """Cancel ``agent``'s open submission while the round is open, releasing its holds."""
@@ -398,6 +411,7 @@ class Rounds:
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_PROBLEMS: OrderedDict[tuple[Any, ...], RosterProblem] = OrderedDict()
 
 
 def _shift_ref(item: BidItem) -> str:
@@ -405,6 +419,16 @@ def _shift_ref(item: BidItem) -> str:
         return f"week {item.week} no {item.tag}"
     what = item.shift or item.tag or "off"
     return f"{item.date} {what}"
+
+
+def _parse_items(items: Sequence[BidItem | Mapping[str, Any]]) -> list[BidItem]:
+    parsed = []
+    for i, it in enumerate(items):
+        try:
+            parsed.append(it if isinstance(it, BidItem) else BidItem.model_validate(it))
+        except ValidationError as exc:
+            raise _item_error(exc, i) from None
+    return parsed
 
 
 def _item_error(exc: ValidationError, index: int) -> InvalidParameterError:

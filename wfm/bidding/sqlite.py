@@ -242,7 +242,10 @@ class SqliteStorage(Storage):
             raise InvalidParameterError(f"`db` must be a file; got the folder {str(self.path)!r}",
                                         field="db", value=str(self.path))
         try:
-            self._conn = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
+            # check_same_thread off: the HTTP service may open a connection in one worker thread and use it in
+            # another, never two at once
+            self._conn = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None,
+                                         check_same_thread=False)
         except sqlite3.Error as exc:
             raise InvalidParameterError(f"`db` {str(self.path)!r} cannot be opened: {exc}", field="db",
                                         value=str(self.path)) from None
