@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from wfm.bidding.faults import pause_point
 from wfm.bidding.ledger import Ledger
 from wfm.bidding.models import Transaction
 from wfm.bidding.storage import JournalRow
@@ -152,7 +153,10 @@ def apply_earning(ledger: Ledger, solution: RosterSolution, rules: EarningRules,
         if tx.key_used(key):
             return tx.journal(key=key)
         tx.add_agents(sorted({r.agent for r in rows}))
-        written = tx.append(rows) if rows else []
+        half = len(rows) // 2
+        written = tx.append(rows[:half])
+        pause_point("earn")  # crash tests kill the process here: half the lines written, not committed
+        written += tx.append(rows[half:])
     if rules.expire_after_days is not None:
         cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=rules.expire_after_days)
         written += ledger.expire(cutoff)

@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from wfm.bidding.faults import pause_point
 from wfm.bidding.models import BALANCE_SIGN, TX_KINDS, Balance, Transaction
 from wfm.bidding.sqlite import SqliteStorage
 from wfm.bidding.storage import JournalRow, Storage, StorageTx
@@ -185,6 +186,7 @@ class Ledger:
                     return previous
             ensure_agents(tx, [r.agent for r in rows])
             written = tx.append([r if r.key is not None or key is None else _with_key(r, key) for r in rows])
+            pause_point("post")  # crash tests kill the process here: lines written, not committed
             debit = [r for r in rows if BALANCE_SIGN[r.kind] * r.amount < 0 or r.kind in ("hold", "release")]
             if debit:
                 ensure_funded(tx, [r.agent for r in debit], asked=debit[0].amount if len(debit) == 1 else None)

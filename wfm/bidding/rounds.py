@@ -376,23 +376,21 @@ class Rounds:
         everything is written or nothing: a crash or an error part-way leaves the round closed and every
         balance as it was.
         """
-        bids = {b.id: b for b in self.open_bids(name)}
-        clean: dict[str, int] = {}
-        for bid_id, points in charges.items():
-            if bid_id not in bids:
-                raise NotFoundError(f"`charges` names bid {bid_id!r}, not an open bid of round {name!r}",
-                                    field="charges", value=bid_id)
-            amount = check_points(f"charges[{bid_id}]", points)
-            if amount > bids[bid_id].held:
-                raise InvalidParameterError(f"`charges[{bid_id}]` must be at most the {bids[bid_id].held} points "
-                                            f"held for it; got {amount}", field=f"charges[{bid_id}]", value=amount)
-            clean[bid_id] = amount
         with self.ledger.storage.transaction() as tx:
             rec = self._record(tx, name)
             self._require(rec, "closed", "be settled")
-            if {b.id for s in tx.submissions(name, status="open") for b in self._submission(s).bids()} != set(bids):
-                raise ConflictError(f"round {name!r} changed while settling; read its bids again", field="round",
-                                    value=name)
+            bids = {b.id: b for s in tx.submissions(name, status="open") for b in self._submission(s).bids()}
+            clean: dict[str, int] = {}
+            for bid_id, points in charges.items():
+                if bid_id not in bids:
+                    raise NotFoundError(f"`charges` names bid {bid_id!r}, not an open bid of round {name!r}",
+                                        field="charges", value=bid_id)
+                amount = check_points(f"charges[{bid_id}]", points)
+                if amount > bids[bid_id].held:
+                    raise InvalidParameterError(f"`charges[{bid_id}]` must be at most the {bids[bid_id].held} "
+                                                f"points held for it; got {amount}", field=f"charges[{bid_id}]",
+                                                value=amount)
+                clean[bid_id] = amount
             lines = tx.append(self._release_open(tx, name, None, status="settled", reason="round settled",
                                                  actor=actor))
             pause_point("settle")  # crash tests kill the process here: holds released, nothing spent yet

@@ -269,7 +269,7 @@ class SqliteStorage(Storage):
         if tables and "meta" not in tables:
             raise self._not_a_ledger(f"it holds other tables ({', '.join(sorted(tables)[:5])})")
         mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without shared memory
+        if str(mode).lower() not in ("wal", "memory"):  # pragma: no cover - only on file systems without shared memory
             raise InvalidParameterError(f"`db` {str(self.path)!r} cannot use WAL mode (got {mode})", field="db",
                                         value=str(self.path))
         self._conn.execute(f"PRAGMA synchronous = {synchronous}")
