@@ -79,7 +79,7 @@ class EarningRules(BaseModel):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise DataFormatError(f"{path}: not valid TOML: {exc}", field=str(path), value=str(exc)) from None
+            raise DataFormatError(f"{path}: not valid TOML: {exc}", field="file", value=str(path)) from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
