@@ -92,7 +92,8 @@ CALLS = [("GET", "/v1/bid/balances/A02", None), ("GET", "/v1/bid/balances", None
 def test_no_token_or_a_bad_one_is_401_and_changes_nothing(server, method, url, body):
     client, _, db = server
     before = _state(db)
-    for headers in ({}, _auth("wfm_not-a-real-token"), {"Authorization": "Basic QTAxOnB3"}, {"Authorization": "Bearer"}):
+    for headers in ({}, _auth("wfm_not-a-real-token"), {"Authorization": "Basic QTAxOnB3"},
+                    {"Authorization": "Bearer"}):
         resp = client.request(method, url, json=body, headers=headers)
         assert resp.status_code == 401, (url, resp.text)
         assert resp.json()["error"]["code"] == "unauthenticated"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,7 +91,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     import hashlib
 
-    from wfm.bidding import Rounds
+    from wfm.bidding import Rounds, validate_items
     from wfm.bidding.files import parse_bids_csv
 
     with _ledger(args) as ledger:
@@ -101,8 +102,17 @@ def cmd_submit(args: argparse.Namespace) -> int:
                 data = args.bids.read_bytes()
             except OSError as exc:
                 raise DataFormatError(f"cannot be read: {exc.strerror}", field="file", value=str(args.bids)) from None
+            lines: dict[tuple[str, int], int] = {}
             by_agent = parse_bids_csv(data.decode("utf-8-sig", errors="replace"), source=str(args.bids),
-                                      start=rnd.start)
+                                      start=rnd.start, lines=lines)
+            problem = rounds.problem(args.round)
+            for agent, items in by_agent.items():  # name the file's line for an item the round refuses
+                try:
+                    validate_items(problem, agent, items, rnd.prices)
+                except WfmError as err:
+                    index = re.match(r"items\[(\d+)\]", err.field or "")
+                    where = f"{args.bids} line {lines[agent, int(index.group(1))]}: " if index else ""
+                    raise type(err)(f"{where}agent {agent!r}: {err}", field=err.field, value=err.value) from None
             base = args.key or hashlib.sha256(data).hexdigest()[:16]
             # one transaction for the whole file: a bad line or an agent over balance leaves the ledger untouched
             subs = rounds.submit_many(args.round, by_agent, keys={a: f"{base}:{a}" for a in by_agent}, actor="cli")

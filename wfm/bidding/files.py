@@ -44,7 +44,7 @@ def _rows(text: str, source: str, columns: tuple[str, ...]) -> list[tuple[int, d
             raise DataFormatError(f"{source}: more than {limits().max_rows} rows (limit `max_rows`)", field="rows",
                                   value=len(out))
         if None in row:
-            raise DataFormatError(f"{source}: line {line} has more fields than the header", field="line",
+            raise DataFormatError(f"{source} line {line}: more fields than the header", field="line",
                                   value=line)
         clean = {k: (v or "").strip() for k, v in row.items()}
         if any(clean.values()):
@@ -88,10 +88,10 @@ def _points(text: str, where: str) -> int:
         raise DataFormatError(f"{where}: {exc}", field="points", value=text) from None
 
 
-def parse_bids_csv(text: str, *, source: str = "BIDS.csv",
-                   start: dt.date | None = None) -> dict[str, list[BidItem]]:
+def parse_bids_csv(text: str, *, source: str = "BIDS.csv", start: dt.date | None = None,
+                   lines: dict[tuple[str, int], int] | None = None) -> dict[str, list[BidItem]]:
     """Items per agent (in file order) from CSV text; ``start`` (the round's first day) turns avoid_tag dates
-    into weeks."""
+    into weeks; ``lines``, if given, is filled with the file line of each (agent, item index)."""
     out: dict[str, list[BidItem]] = {}
     for line, row in _rows(text, source, BID_COLUMNS):
         where = f"{source} line {line}"
@@ -112,6 +112,8 @@ def parse_bids_csv(text: str, *, source: str = "BIDS.csv",
             fields["shift" if kind == "shift" else "tag"] = what
         try:
             out.setdefault(agent, []).append(BidItem.model_validate(fields))
+            if lines is not None:
+                lines[agent, len(out[agent]) - 1] = line
         except ValidationError as exc:
             raise _model_error(exc, where) from None
     if not out:
