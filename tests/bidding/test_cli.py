@@ -9,7 +9,7 @@ from tests.bidding.kit import day, problem
 from wfm.api.cli import main
 from wfm.bidding import Ledger, Rounds
 from wfm.bidding.files import parse_bids_csv
-from wfm.exceptions import DataFormatError
+from wfm.exceptions import AuthenticationError, DataFormatError
 
 HEADER = "agent,kind,date,shift_or_tag,points,mode\n"
 
@@ -65,6 +65,15 @@ def test_tokens_and_earning(files, capsys):
     assert run(["token", "issue", "--agent", "A01"], db) == 0
     assert capsys.readouterr().out.startswith("wfm_")
     assert run(["token", "issue", "--manager"], db) == 0
+    token = capsys.readouterr().out.strip()
+    with Ledger(db) as ledger:
+        from wfm.bidding import authenticate
+
+        assert authenticate(ledger, token).role == "manager"
+    assert run(["token", "revoke", token], db) == 0
+    assert run(["token", "revoke", "wfm_never-issued"], db) == 2
+    with Ledger(db) as ledger, pytest.raises(AuthenticationError):
+        authenticate(ledger, token)
     from tests.bidding.test_earning import worked
 
     (files / "roster.json").write_text(worked([("A01", 0, "S"), ("A02", 5, "L")]).model_dump_json())

@@ -10,6 +10,7 @@
     wfm bid grant|reward|penalty A01 10 --reason "monthly grant"
     wfm bid earn roster.json --rules rules.toml [--round LAST_ROUND] [--problem problem.json]
     wfm bid token issue --agent A01 | --manager
+    wfm bid token revoke TOKEN
 
 Every command takes ``--db PATH`` (default ``wfm.sqlite``; created on first use). Bad input prints one line
 naming the file, the field and the bad value, and exits with status 2; nothing is written then.
@@ -211,6 +212,17 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from wfm.bidding import revoke_token
+    from wfm.exceptions import NotFoundError
+
+    with _ledger(args) as ledger:
+        if not revoke_token(ledger, args.token):
+            raise NotFoundError("`token` matches no issued token", field="token", value=args.token[:8] + "...")
+    print("token revoked")
+    return 0
+
+
 def cmd_rounds(args: argparse.Namespace) -> int:
     from wfm.bidding import Rounds
 
@@ -292,3 +304,6 @@ def add_bid_parser(sub: Any) -> None:
     who.add_argument("--agent", default=None)
     who.add_argument("--manager", action="store_true")
     t.set_defaults(func=cmd_token)
+    t = tsub.add_parser("revoke", parents=[db], help="revoke a token (it authenticates nobody afterwards)")
+    t.add_argument("token")
+    t.set_defaults(func=cmd_revoke)
