@@ -89,3 +89,28 @@ def test_the_database_itself_refuses_impossible_lines(tmp_path):
             from wfm.bidding.storage import JournalRow
 
             tx.append([JournalRow(agent="A", kind="grant", amount=-5)])
+
+
+def test_bidding_and_its_command_line_import_without_optional_extras():
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in {"matplotlib", "fastapi", "uvicorn", "httpx", "hypothesis", "dask"}:
+                    raise ImportError(f"blocked {name}")
+                return None
+        sys.meta_path.insert(0, Block())
+        import wfm.bidding, wfm.api.cli_bid, wfm.api.http_bid
+        from wfm.exceptions import MissingExtraError
+        try:
+            wfm.api.http_bid.bid_router()
+        except MissingExtraError as err:
+            print("ok", "server" in str(err))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok True"

@@ -74,16 +74,16 @@ def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     from wfm.bidding import Rounds
     from wfm.bidding.files import read_prices_csv
+    from wfm.bidding.rounds import validate_prices
     from wfm.roster import RosterProblem
 
     problem = _json_model(RosterProblem, args.problem)
     prices = []
     if args.prices is not None:
         with _in_file(args.prices):
-            prices = read_prices_csv(args.prices, start=problem.horizon.start)
+            prices = validate_prices(problem, read_prices_csv(args.prices, start=problem.horizon.start))
     with _ledger(args) as ledger:
-        with _in_file(args.prices or args.problem):
-            rnd = Rounds(ledger).open(args.round, problem, prices=prices, actor="cli")
+        rnd = Rounds(ledger).open(args.round, problem, prices=prices, actor="cli")
     print(f"round {rnd.name} open: {len(problem.agents)} agents, {rnd.days} days from {rnd.start}, "
           f"{len(rnd.prices)} posted prices")
     return 0
@@ -93,19 +93,15 @@ def cmd_submit(args: argparse.Namespace) -> int:
     import hashlib
 
     from wfm.bidding import Rounds, validate_items
-    from wfm.bidding.files import parse_bids_csv
+    from wfm.bidding.files import parse_bids_csv, read_text_file
 
     with _ledger(args) as ledger:
         rounds = Rounds(ledger)
         rnd = rounds.get(args.round)
         with _in_file(args.bids):
-            try:
-                data = args.bids.read_bytes()
-            except OSError as exc:
-                raise DataFormatError(f"cannot be read: {exc.strerror}", field="file", value=str(args.bids)) from None
+            text = read_text_file(args.bids)
             lines: dict[tuple[str, int], int] = {}
-            by_agent = parse_bids_csv(data.decode("utf-8-sig", errors="replace"), source=str(args.bids),
-                                      start=rnd.start, lines=lines)
+            by_agent = parse_bids_csv(text, source=str(args.bids), start=rnd.start, lines=lines)
             problem = rounds.problem(args.round)
             for agent, items in by_agent.items():  # name the file's line for an item the round refuses
                 try:
@@ -114,7 +110,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
                     index = re.match(r"items\[(\d+)\]", err.field or "")
                     where = f"{args.bids} line {lines[agent, int(index.group(1))]}: " if index else ""
                     raise type(err)(f"{where}agent {agent!r}: {err}", field=err.field, value=err.value) from None
-            base = args.key or hashlib.sha256(data).hexdigest()[:16]
+            base = args.key or hashlib.sha256(text.encode()).hexdigest()[:16]
             # one transaction for the whole file: a bad line or an agent over balance leaves the ledger untouched
             subs = rounds.submit_many(args.round, by_agent, keys={a: f"{base}:{a}" for a in by_agent}, actor="cli")
     for agent, sub in subs.items():

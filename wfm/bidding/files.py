@@ -22,7 +22,7 @@ from wfm.bidding.models import BidItem, PostedPrice
 from wfm.exceptions import DataFormatError, WfmError
 from wfm.limits import limits
 
-__all__ = ["BID_COLUMNS", "PRICE_COLUMNS", "read_bids_csv", "read_prices_csv", "parse_bids_csv"]
+__all__ = ["BID_COLUMNS", "PRICE_COLUMNS", "read_bids_csv", "read_prices_csv", "parse_bids_csv", "read_text_file"]
 
 BID_COLUMNS = ("agent", "kind", "date", "shift_or_tag", "points", "mode")
 PRICE_COLUMNS = ("kind", "shift_or_tag", "date", "points")
@@ -123,14 +123,14 @@ def parse_bids_csv(text: str, *, source: str = "BIDS.csv", start: dt.date | None
 
 def read_bids_csv(path: str | os.PathLike[str], *, start: dt.date | None = None) -> dict[str, list[BidItem]]:
     """Items per agent from a ``BIDS.csv`` file (see the module docstring)."""
-    return parse_bids_csv(_read(path), source=str(path), start=start)
+    return parse_bids_csv(read_text_file(path), source=str(path), start=start)
 
 
 def read_prices_csv(path: str | os.PathLike[str], *, start: dt.date | None = None) -> list[PostedPrice]:
     """Posted prices from a ``PRICES.csv`` file (see the module docstring)."""
     source = str(path)
     prices = []
-    for line, row in _rows(_read(path), source, PRICE_COLUMNS):
+    for line, row in _rows(read_text_file(path), source, PRICE_COLUMNS):
         where = f"{source} line {line}"
         kind = row["kind"]
         if kind not in _KINDS:
@@ -146,7 +146,8 @@ def read_prices_csv(path: str | os.PathLike[str], *, start: dt.date | None = Non
     return prices
 
 
-def _read(path: str | os.PathLike[str]) -> str:
+def read_text_file(path: str | os.PathLike[str]) -> str:
+    """A UTF-8 text file (a BOM is dropped) no larger than ``max_body_bytes``; errors name the file."""
     p = Path(path)
     try:
         data = p.read_bytes()
