@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wfm.bidding.auth import Principal, authenticate
+from wfm.bidding.auth import Principal, authenticate, check_token_shape
 from wfm.bidding.ledger import Ledger
 from wfm.bidding.models import Balance, BidItem, HeldBid, PostedPrice, Round, Submission, Transaction
 from wfm.bidding.rounds import Rounds
@@ -70,19 +70,23 @@ def bid_router(db: str | os.PathLike[str] | None = None) -> Any:
 
     router = fastapi.APIRouter(prefix="/v1/bid", tags=["bidding"])
 
-    def ledger() -> Iterator[Ledger]:
-        path = Path(db) if db is not None else Path(os.environ.get("WFM_DB", "wfm.sqlite"))
-        with Ledger(path) as opened:
+    def path() -> Path:
+        return Path(db) if db is not None else Path(os.environ.get("WFM_DB", "wfm.sqlite"))
+
+    def caller(authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Principal:
+        scheme, _, token = (authorization or "").partition(" ")
+        # a request without a well-formed token is refused before the database is even opened
+        token = check_token_shape(token.strip() if scheme.lower() == "bearer" else None)
+        with Ledger(path()) as book:
+            return authenticate(book, token)
+
+    Who = Annotated[Principal, Depends(caller)]  # noqa: N806 - type aliases
+
+    def ledger(who: Who) -> Iterator[Ledger]:  # opened only for an authenticated caller
+        with Ledger(path()) as opened:
             yield opened
 
-    Book = Annotated[Ledger, Depends(ledger)]  # noqa: N806 - type aliases
-
-    def caller(book: Book, authorization: Annotated[str | None, Header(description="Bearer <token>")] = None
-               ) -> Principal:
-        scheme, _, token = (authorization or "").partition(" ")
-        return authenticate(book, token.strip() if scheme.lower() == "bearer" else None)
-
-    Who = Annotated[Principal, Depends(caller)]  # noqa: N806
+    Book = Annotated[Ledger, Depends(ledger)]  # noqa: N806
 
     @router.get("/whoami", response_model=WhoAmI)
     def whoami(who: Who) -> WhoAmI:

@@ -15,7 +15,7 @@ from typing import Literal
 from wfm.bidding.ledger import Ledger, check_text, ensure_agents
 from wfm.exceptions import AuthenticationError, InvalidParameterError, PermissionDeniedError
 
-__all__ = ["Role", "Principal", "issue_token", "revoke_token", "authenticate", "token_digest"]
+__all__ = ["Role", "Principal", "issue_token", "revoke_token", "authenticate", "check_token_shape", "token_digest"]
 
 Role = Literal["agent", "manager"]
 TOKEN_PREFIX = "wfm_"
@@ -74,12 +74,19 @@ def revoke_token(ledger: Ledger, token: str) -> bool:
         return tx.revoke_token(token_digest(token))
 
 
-def authenticate(ledger: Ledger, token: str | None) -> Principal:
-    """The :class:`Principal` a token stands for; :class:`AuthenticationError` for none, unknown or revoked."""
+def check_token_shape(token: str | None) -> str:
+    """``token`` if it looks like a wfm token (checked before any database is touched), else
+    :class:`AuthenticationError`."""
     if not token:
         raise AuthenticationError("a bearer token is required (Authorization: Bearer <token>)", field="token")
     if len(token) > 200 or not token.startswith(TOKEN_PREFIX):
         raise AuthenticationError("the bearer token is not a wfm token", field="token")
+    return token
+
+
+def authenticate(ledger: Ledger, token: str | None) -> Principal:
+    """The :class:`Principal` a token stands for; :class:`AuthenticationError` for none, unknown or revoked."""
+    token = check_token_shape(token)
     with ledger.storage.transaction(write=False) as tx:
         record = tx.get_token(token_digest(token))
     if record is None or record.revoked:
