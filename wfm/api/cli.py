@@ -18,6 +18,7 @@ bad input are printed as one line naming the field and the bad value, with exit 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ import pandas as pd
 
 from wfm import __version__
 from wfm._io import atomic_write_json, atomic_write_text
+from wfm.api.cli_bid import add_bid_parser
 from wfm.api.cli_report import add_report_parser, write_demo_report
 from wfm.api.cli_tools import register as register_tools
 from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
@@ -207,6 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from wfm.exceptions import require_extra
 
     uvicorn = require_extra("uvicorn", "server")
+    os.environ["WFM_DB"] = str(args.db)  # the bidding routes' ledger (create_app is built by uvicorn)
     uvicorn.run("wfm.api.http:create_app", factory=True, host=args.host, port=args.port)
     return 0
 
@@ -266,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service (needs the 'server' extra)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--db", type=Path, default=Path("wfm.sqlite"), help="bidding ledger database (SQLite file)")
     p.set_defaults(func=cmd_serve)
+    add_bid_parser(sub)
     return parser
 
 

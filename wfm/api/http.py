@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from wfm.api.http_bid import bid_router
 from wfm.api.schemas import (
     ErrorDetail,
     ForecastRequest,
@@ -21,7 +22,16 @@ from wfm.api.schemas import (
     StaffingResponse,
     StaffingRow,
 )
-from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError, require_extra
+from wfm.exceptions import (
+    AuthenticationError,
+    ConflictError,
+    InfeasibleError,
+    NoSolutionError,
+    NotFoundError,
+    PermissionDeniedError,
+    WfmError,
+    require_extra,
+)
 
 __all__ = ["create_app", "error_detail"]
 
@@ -71,6 +81,18 @@ def create_app() -> Any:
     @app.exception_handler(ValueError)
     async def _value_error(_: Any, err: ValueError) -> Any:
         return JSONResponse(status_code=422, content={"detail": error_detail(err).model_dump(mode="json")})
+
+    def _status(code: int) -> Any:
+        async def handler(_: Any, err: WfmError) -> Any:
+            headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+            return JSONResponse(status_code=code, content={"error": err.to_dict()}, headers=headers)
+
+        return handler
+
+    for cls, code in ((NotFoundError, 404), (ConflictError, 409), (AuthenticationError, 401),
+                      (PermissionDeniedError, 403)):
+        app.add_exception_handler(cls, _status(code))
+    app.include_router(bid_router())
 
     @app.get("/health")
     def health() -> dict[str, str]:

@@ -1,0 +1,20 @@
+"""The example in docs/bidding.md runs as written and prints what the page says it prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "bidding.md"
+
+
+def test_doc_example_prints_its_documented_output() -> None:
+    text = DOC.read_text()
+    code = re.findall(r"```python\n(.*?)```", text, flags=re.S)[0]
+    expected = re.findall(r"```text\n(.*?)```", text, flags=re.S)[0]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - our own documentation
+    assert out.getvalue() == expected

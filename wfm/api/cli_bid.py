@@ -1,0 +1,305 @@
+"""``wfm bid ...``: the points ledger and bid rounds from the command line.
+
+    wfm bid open problem.json --round 2026-W10 [--prices prices.csv]
+    wfm bid submit 2026-W10 bids.csv            # every agent's items; rerunning the same file changes nothing
+    wfm bid withdraw 2026-W10 A01
+    wfm bid close 2026-W10
+    wfm bid bids 2026-W10 [--agent A01]         # open submissions and their holds
+    wfm bid balance [A01]
+    wfm bid ledger [-o journal.csv] [--agent A01] [--round 2026-W10]
+    wfm bid grant|reward|penalty A01 10 --reason "monthly grant"
+    wfm bid earn roster.json --rules rules.toml [--round LAST_ROUND] [--problem problem.json]
+    wfm bid token issue --agent A01 | --manager
+    wfm bid token revoke TOKEN
+
+Every command takes ``--db PATH`` (default ``wfm.sqlite``; created on first use). Bad input prints one line
+naming the file, the field and the bad value, and exits with status 2; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from wfm.exceptions import DataFormatError, WfmError
+
+__all__ = ["add_bid_parser"]
+
+
+@contextmanager
+def _in_file(path: Path) -> Iterator[None]:
+    """Re-raise a domain error met while using ``path`` with the file's name in front (same class and field)."""
+    try:
+        yield
+    except WfmError as err:
+        if str(err).startswith(str(path)):
+            raise
+        raise type(err)(f"{path}: {err}", field=err.field, value=err.value, code=err.code) from None
+
+
+def _json_model(model: Any, path: Path) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFormatError(f"{path}: cannot be read: {exc.strerror}", field="file", value=str(path)) from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(x) for x in err["loc"]) or "json"
+        raise DataFormatError(f"{path}: `{field}`: {err['msg']}; got {str(err.get('input'))[:80]!r}", field=field,
+                              value=err.get("input")) from None
+
+
+def _ledger(args: argparse.Namespace) -> Any:
+    from wfm.bidding import Ledger
+
+    return Ledger(args.db)
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    import pandas as pd
+
+    print(pd.DataFrame(rows, columns=columns).to_string(index=False) if rows else "(none)")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+    from wfm.bidding.files import read_prices_csv
+    from wfm.bidding.rounds import validate_prices
+    from wfm.roster import RosterProblem
+
+    problem = _json_model(RosterProblem, args.problem)
+    prices = []
+    if args.prices is not None:
+        with _in_file(args.prices):
+            prices = validate_prices(problem, read_prices_csv(args.prices, start=problem.horizon.start))
+    with _ledger(args) as ledger:
+        rnd = Rounds(ledger).open(args.round, problem, prices=prices, actor="cli")
+    print(f"round {rnd.name} open: {len(problem.agents)} agents, {rnd.days} days from {rnd.start}, "
+          f"{len(rnd.prices)} posted prices")
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from wfm.bidding import Rounds, validate_items
+    from wfm.bidding.files import parse_bids_csv, read_text_file
+
+    with _ledger(args) as ledger:
+        rounds = Rounds(ledger)
+        rnd = rounds.get(args.round)
+        with _in_file(args.bids):
+            text = read_text_file(args.bids)
+            lines: dict[tuple[str, int], int] = {}
+            by_agent = parse_bids_csv(text, source=str(args.bids), start=rnd.start, lines=lines)
+            problem = rounds.problem(args.round)
+            for agent, items in by_agent.items():  # name the file's line for an item the round refuses
+                try:
+                    validate_items(problem, agent, items, rnd.prices)
+                except WfmError as err:
+                    index = re.match(r"items\[(\d+)\]", err.field or "")
+                    where = f"{args.bids} line {lines[agent, int(index.group(1))]}: " if index else ""
+                    raise type(err)(f"{where}agent {agent!r}: {err}", field=err.field, value=err.value) from None
+            base = args.key or hashlib.sha256(text.encode()).hexdigest()[:16]
+            # one transaction for the whole file: a bad line or an agent over balance leaves the ledger untouched
+            subs = rounds.submit_many(args.round, by_agent, keys={a: f"{base}:{a}" for a in by_agent}, actor="cli")
+    for agent, sub in subs.items():
+        print(f"{agent}: submission {sub.id} ({sub.status}), {len(sub.items)} items, {sub.held} points held")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+
+    with _ledger(args) as ledger:
+        sub = Rounds(ledger).withdraw(args.round, args.agent, actor="cli")
+    print(f"{args.agent}: submission {sub.id} withdrawn")
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+
+    with _ledger(args) as ledger:
+        rounds = Rounds(ledger)
+        rnd = rounds.close(args.round)
+        subs = rounds.submissions(args.round)
+    print(f"round {rnd.name} closed: {len(subs)} submissions, {sum(s.held for s in subs)} points held")
+    return 0
+
+
+def cmd_bids(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+
+    with _ledger(args) as ledger:
+        bids = Rounds(ledger).open_bids(args.round)
+    rows = [{"bid": b.id, "agent": b.agent, "item": str(b.item), "held": b.held} for b in bids
+            if args.agent is None or b.agent == args.agent]
+    _print_table(rows, ["bid", "agent", "item", "held"])
+    return 0
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        rows = [ledger.balance(args.agent)] if args.agent else ledger.balances()
+    _print_table([b.model_dump() for b in rows], ["agent", "balance", "held", "available"])
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from wfm._io import atomic_write_text
+
+    with _ledger(args) as ledger:
+        frame = ledger.journal_frame(agent=args.agent, round=args.round)
+    if args.out is None:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        atomic_write_text(args.out, frame.to_csv(index=False))
+        print(f"wrote {len(frame)} journal lines to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_manual(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        line = getattr(ledger, args.bid_command)(args.agent, args.points, reason=args.reason, actor="cli",
+                                                 key=args.key)
+        after = ledger.balance(args.agent)
+    print(f"{line.kind} {line.amount} for {line.agent} ({line.reason}): balance {after.balance}, "
+          f"available {after.available}")
+    return 0
+
+
+def cmd_earn(args: argparse.Namespace) -> int:
+    from wfm.bidding import EarningRules, apply_earning
+    from wfm.roster import RosterProblem, RosterSolution
+
+    solution = _json_model(RosterSolution, args.roster)
+    with _in_file(args.rules):
+        rules = EarningRules.from_toml(args.rules)
+    agents = [a.id for a in _json_model(RosterProblem, args.problem).agents] if args.problem else []
+    with _ledger(args) as ledger:
+        lines = apply_earning(ledger, solution, rules, agents=agents, last_round=args.round, cycle=args.cycle)
+    totals: dict[str, int] = {}
+    for t in lines:
+        totals[t.agent] = totals.get(t.agent, 0) + (t.amount if t.kind != "expire" else -t.amount)
+    print(f"{len(lines)} journal lines for {len(totals)} agents ({sum(totals.values())} points net)"
+          " — a roster already applied earns nothing more")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from wfm.bidding import issue_token
+
+    with _ledger(args) as ledger:
+        token = issue_token(ledger, agent=args.agent, manager=args.manager)
+    print(token)
+    print(f"token for {'a manager' if args.manager else 'agent ' + args.agent} (shown once; stored hashed in "
+          f"{args.db})", file=sys.stderr)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from wfm.bidding import revoke_token
+    from wfm.exceptions import NotFoundError
+
+    with _ledger(args) as ledger:
+        if not revoke_token(ledger, args.token):
+            raise NotFoundError("`token` matches no issued token", field="token", value=args.token[:8] + "...")
+    print("token revoked")
+    return 0
+
+
+def cmd_rounds(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+
+    with _ledger(args) as ledger:
+        rows = [json.loads(r.model_dump_json(include={"name", "status", "start", "days", "changed"}))
+                for r in Rounds(ledger).list_rounds()]
+    _print_table(rows, ["name", "status", "start", "days", "changed"])
+    return 0
+
+
+def add_bid_parser(sub: Any) -> None:
+    """Register ``wfm bid`` and its subcommands on the main parser's subparsers."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", type=Path, default=Path("wfm.sqlite"), help="ledger database (default: wfm.sqlite)")
+    p = sub.add_parser("bid", help="shift bidding: points ledger and bid rounds", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    bsub = p.add_subparsers(dest="bid_command", required=True)
+
+    q = bsub.add_parser("open", parents=[db], help="open a bid round on a roster problem (JSON)")
+    q.add_argument("problem", type=Path)
+    q.add_argument("--round", required=True, help="round name (letters, digits, _ . -)")
+    q.add_argument("--prices", type=Path, default=None, help="posted prices CSV: kind, shift_or_tag, date, points")
+    q.set_defaults(func=cmd_open)
+
+    q = bsub.add_parser("submit", parents=[db], help="submit bids from a CSV (replaces each agent's earlier bids)")
+    q.add_argument("round")
+    q.add_argument("bids", type=Path, help="CSV: agent, kind, date, shift_or_tag, points, mode")
+    q.add_argument("--key", default=None, help="idempotency key (default: derived from the file's content)")
+    q.set_defaults(func=cmd_submit)
+
+    q = bsub.add_parser("withdraw", parents=[db], help="cancel an agent's submission, releasing its points")
+    q.add_argument("round")
+    q.add_argument("agent")
+    q.set_defaults(func=cmd_withdraw)
+
+    q = bsub.add_parser("close", parents=[db], help="close a round to submissions")
+    q.add_argument("round")
+    q.set_defaults(func=cmd_close)
+
+    q = bsub.add_parser("bids", parents=[db], help="list a round's open bids and the points held")
+    q.add_argument("round")
+    q.add_argument("--agent", default=None)
+    q.set_defaults(func=cmd_bids)
+
+    q = bsub.add_parser("rounds", parents=[db], help="list the rounds")
+    q.set_defaults(func=cmd_rounds)
+
+    q = bsub.add_parser("balance", parents=[db], help="balances (all agents, or one)")
+    q.add_argument("agent", nargs="?", default=None)
+    q.set_defaults(func=cmd_balance)
+
+    q = bsub.add_parser("ledger", parents=[db], help="export the journal as CSV")
+    q.add_argument("-o", "--out", type=Path, default=None, help="output CSV (default: stdout)")
+    q.add_argument("--agent", default=None)
+    q.add_argument("--round", default=None)
+    q.set_defaults(func=cmd_ledger)
+
+    for kind, text in (("grant", "give points"), ("reward", "reward quality with points"),
+                       ("penalty", "take points for a quality finding")):
+        q = bsub.add_parser(kind, parents=[db], help=text)
+        q.add_argument("agent")
+        q.add_argument("points", help="whole points, >= 1")
+        q.add_argument("--reason", required=True)
+        q.add_argument("--key", default=None, help="idempotency key: the same key again writes nothing")
+        q.set_defaults(func=cmd_manual)
+
+    q = bsub.add_parser("earn", parents=[db], help="apply earning rules (TOML) to a worked roster (JSON)")
+    q.add_argument("roster", type=Path, help="RosterSolution JSON")
+    q.add_argument("--rules", type=Path, required=True, help="earning rules TOML")
+    q.add_argument("--round", default=None, help="last awarded round, for the none-approved bonus")
+    q.add_argument("--problem", type=Path, default=None, help="RosterProblem JSON: its agents all get the grant")
+    q.add_argument("--cycle", default=None, help="cycle name (default: a fingerprint of the roster)")
+    q.set_defaults(func=cmd_earn)
+
+    q = bsub.add_parser("token", help="bearer tokens for the HTTP service")
+    tsub = q.add_subparsers(dest="token_command", required=True)
+    t = tsub.add_parser("issue", parents=[db], help="issue a token (printed once)")
+    who = t.add_mutually_exclusive_group(required=True)
+    who.add_argument("--agent", default=None)
+    who.add_argument("--manager", action="store_true")
+    t.set_defaults(func=cmd_token)
+    t = tsub.add_parser("revoke", parents=[db], help="revoke a token (it authenticates nobody afterwards)")
+    t.add_argument("token")
+    t.set_defaults(func=cmd_revoke)
