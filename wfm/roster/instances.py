@@ -36,6 +36,7 @@ from wfm.roster.models import (
     Requirement,
     RosterProblem,
     Segment,
+    ServiceTarget,
     ShiftRef,
     ShiftTemplate,
 )
@@ -416,4 +417,4 @@ def call_centre_instance(n_agents: int = 30, weeks: int = 4, seed: int = 0,
         name=f"call-centre-{n_agents}x{weeks}w-seed{seed}-{used}",
         horizon=horizon, shifts=shifts, contracts=contracts + list(leave_contracts.values()), agents=agents,
         requirements=requirements, weights=ObjectiveWeights(), weekend_days=[4, 5],
-        answer_seconds=answer_seconds)
+        service_target=ServiceTarget(service_level=service_level, answer_seconds=answer_seconds))
