@@ -216,6 +216,9 @@ def test_times_the_clock_skips_or_passes_twice_unresolved_are_named():
     (["2026-03-02 09:00", "not a time"], "not a time"),
     (["2026-03-02 09:00", "2026-03-02 09:17"], "09:17"),
     (["2026-03-02T09:00+01:00", "2026-03-02 09:30"], "UTC offset"),
+    ([dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, 9, 30)], "UTC offset"),
+    ([1, 2], "numbers"),
+    (["2026-03-02 09:00", None], "None"),
 ])
 def test_bad_times_are_named_with_their_column(horizon, times, match):
     with pytest.raises(DataFormatError, match=match) as err:

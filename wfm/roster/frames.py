@@ -253,6 +253,9 @@ def _site_times(frame: pd.DataFrame, col: str, horizon: Horizon, id_cols: list[s
     """
     raw = frame[col]
     tz = horizon.timezone
+    if len(raw) and (pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(raw.dtype)):
+        raise DataFormatError(f"column `{col}` must hold times (interval starts); got numbers such as "
+                              f"{raw.iloc[0]!r}", field=col, value=raw.iloc[0].item())
     try:
         if isinstance(raw.dtype, pd.DatetimeTZDtype):
             return pd.DatetimeIndex(raw).tz_convert(tz)
@@ -262,6 +265,8 @@ def _site_times(frame: pd.DataFrame, col: str, horizon: Horizon, id_cols: list[s
             parsed = _parse(raw, col)
             if parsed.tz is not None:
                 return parsed.tz_convert(tz)
+    except DataFormatError:
+        raise
     except (TypeError, ValueError, OverflowError) as exc:
         raise DataFormatError(f"column `{col}` must hold times; {exc}", field=col) from None
     if parsed.isna().any():
