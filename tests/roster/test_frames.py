@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.roster import (
@@ -224,3 +226,27 @@ def test_bad_times_are_named_with_their_column(horizon, times, match):
     with pytest.raises(DataFormatError, match=match) as err:
         requirements_from_frame(pd.DataFrame({"when": times, "agents": 1}), horizon, time_col="when")
     assert err.value.field == "when"
+
+
+@settings(max_examples=25, deadline=None)
+@given(day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 25)),
+       zone=st.sampled_from(["Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Jerusalem", "UTC"]),
+       minutes=st.sampled_from([15, 30]))
+@example(day=dt.date(2026, 3, 28), zone="Europe/Paris", minutes=30)
+@example(day=dt.date(2026, 10, 24), zone="Europe/Paris", minutes=15)
+@example(day=dt.date(2026, 11, 1), zone="America/New_York", minutes=30)  # the change is at 02:00 on day 0
+@example(day=dt.date(2026, 4, 4), zone="Australia/Sydney", minutes=30)
+@example(day=dt.date(2026, 10, 3), zone="Australia/Sydney", minutes=15)
+@example(day=dt.date(2026, 3, 26), zone="Asia/Jerusalem", minutes=30)
+def test_any_days_in_any_zone_give_one_requirement_per_interval_of_the_horizon(day, zone, minutes):
+    horizon = Horizon(start=day, days=3, interval_minutes=minutes, timezone=zone)
+    first = pd.Timestamp(day).tz_localize(zone)
+    end = pd.Timestamp(day + dt.timedelta(days=3)).tz_localize(zone)
+    ts = pd.date_range(first, end, freq=f"{minutes}min", inclusive="left")
+    frame = pd.DataFrame({"queue": "q", "ts": ts, "agents": np.arange(len(ts)) % 7})
+    expected = [horizon.intervals_in_day(d) for d in range(3)]
+    for f in (frame, frame.assign(ts=frame["ts"].dt.tz_localize(None))):
+        reqs = requirements_from_frame(f, horizon)
+        assert [r.ts for r in reqs] == list(ts)
+        assert [r.agents for r in reqs] == list(frame["agents"].astype(float))
+    assert sum(expected) == len(ts)
