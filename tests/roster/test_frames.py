@@ -171,6 +171,9 @@ def test_old_problem_json_still_loads_and_answer_seconds_is_given_once():
     assert RosterProblem.model_validate_json(new.model_dump_json()) == new
     with pytest.raises(ValueError, match="answer_seconds"):
         RosterProblem(**base, answer_seconds=20, service_target=ServiceTarget(answer_seconds=30))
+    # a target of answering without waiting (0 s), as wfm.erlang allows, round-trips too
+    at_once = RosterProblem(**base, service_target=ServiceTarget(service_level=0.5, answer_seconds=0))
+    assert RosterProblem.model_validate_json(at_once.model_dump_json()) == at_once
 
 
 # -- daylight saving (issue 19): a site's day has 46 or 50 half-hours ----------------------------------------

@@ -448,6 +448,11 @@ def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------
 
 
+def _scalar(value: Any) -> float | None:
+    """A target as recorded in the frame's attrs: the number, or None when absent or given per row."""
+    return float(value) if value is not None and np.ndim(value) == 0 else None
+
+
 def _bad_rows(frame: pd.DataFrame, mask: np.ndarray) -> list[Any]:
     return list(frame.index[mask][:5])
 
@@ -573,12 +578,12 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
     # what the figures mean, for the roster hand-off (wfm.roster.staffing_handoff): the targets, the
     # patience behind them and the shrinkage already in `agents` (`agents_on_phone` is before it)
     out.attrs[STAFFING_ATTRS] = {
-        "service_level": None if service_level is None else float(service_level),
-        "answer_seconds": float(answer_seconds),
-        "patience_seconds": None if patience_seconds is None else float(patience_seconds),
-        "max_occupancy": None if max_occupancy is None else float(max_occupancy),
-        "asa_seconds": None if asa_seconds is None else float(asa_seconds),
-        "max_abandon": None if max_abandon is None else float(max_abandon),
+        "service_level": _scalar(service_level),
+        "answer_seconds": _scalar(answer_seconds),
+        "patience_seconds": _scalar(patience_seconds),
+        "max_occupancy": _scalar(max_occupancy),
+        "asa_seconds": _scalar(asa_seconds),
+        "max_abandon": _scalar(max_abandon),
         "shrinkage": float(shrinkage),
         "agents_col": "agents",
         "on_phone_col": "agents_on_phone" if float(shrinkage) > 0 else "agents",

@@ -367,7 +367,8 @@ class ServiceTarget(_Model):
                                                                       "within ``answer_seconds`` (None: "
                                                                       "no service-level target).",
                                         examples=[0.8])
-    answer_seconds: float = Field(20.0, gt=0, description="Service-level threshold, seconds.", examples=[20])
+    answer_seconds: float = Field(20.0, ge=0, description="Service-level threshold, seconds (0: answered "
+                                                          "without waiting).", examples=[20])
     patience_seconds: float | None = Field(None, gt=0, description="Mean caller patience, seconds; known → "
                                                                    "Erlang A (callers who hang up count as "
                                                                    "not answered), None → Erlang C.",
@@ -453,11 +454,12 @@ class RosterProblem(_Model):
             errors.append(f"`weekend_days` must be weekdays 0..6; got {self.weekend_days}")
         if self.service_target is not None:
             # the answer time is stated once: the target's, unless the two given agree
+            # (a target of 0 s has no twin here: `answer_seconds` must be > 0 and is then not read)
             target = self.service_target.answer_seconds
-            if "answer_seconds" in self.model_fields_set and self.answer_seconds != target:
+            if target > 0 and "answer_seconds" in self.model_fields_set and self.answer_seconds != target:
                 errors.append(f"`answer_seconds` ({self.answer_seconds:g} s) differs from "
                               f"`service_target.answer_seconds` ({target:g} s); give it once")
-            else:
+            elif target > 0:
                 self.answer_seconds = target
         if errors:
             more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
