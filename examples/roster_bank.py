@@ -17,11 +17,10 @@ from wfm.forecast import forecast
 from wfm.roster import (
     Agent,
     Horizon,
-    RosterProblem,
     check,
     explain_shortfall,
-    requirements_from_frame,
     solve,
+    staffing_handoff,
 )
 from wfm.roster.instances import OPEN_HOUR, call_centre_contracts, call_centre_shifts
 
@@ -50,9 +49,10 @@ per_agent = 2 * (0.7 * 5 * 16 + 0.3 * 50)  # on-phone intervals an average agent
 LOAD = 0.95
 n_agents = math.ceil(need / per_agent / LOAD)
 agents = [Agent(id=f"A{i:03d}", contract="PT" if i % 10 < 3 else "FT") for i in range(n_agents)]
-problem = RosterProblem(name="bank-2-weeks", horizon=horizon, shifts=shifts, contracts=contracts, agents=agents,
-                        requirements=requirements_from_frame(req.assign(aht=aht), horizon),
-                        weekend_days=[4, 5])  # the bank's weekend is Friday and Saturday
+# the hand-off carries the 80/20 target staffing used, so the projected service level below uses it too
+problem = staffing_handoff(req.assign(aht=aht), horizon).problem(
+    name="bank-2-weeks", shifts=shifts, contracts=contracts, agents=agents,
+    weekend_days=[4, 5])  # the bank's weekend is Friday and Saturday
 print(f"{n_agents} agents, {len(shifts)} shift templates, {len(problem.requirements)} interval requirements")
 
 # %% Roster: 30 s, checked by the solver-independent checker

@@ -30,7 +30,10 @@ from wfm.erlang._special import log_r
 from wfm.erlang.formulas import _a_asa_core, _a_core, _measures
 from wfm.exceptions import DataFormatError, InvalidParameterError
 
-__all__ = ["required_agents", "requirements", "apply_shrinkage"]
+__all__ = ["required_agents", "requirements", "apply_shrinkage", "STAFFING_ATTRS"]
+
+# Key of ``DataFrame.attrs`` under which :func:`requirements` records its targets, patience and shrinkage.
+STAFFING_ATTRS = "wfm.staffing"
 
 ArrayLike = Any
 
@@ -445,6 +448,11 @@ def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------
 
 
+def _scalar(value: Any) -> float | None:
+    """A target as recorded in the frame's attrs: the number, or None when absent or given per row."""
+    return float(value) if value is not None and np.ndim(value) == 0 else None
+
+
 def _bad_rows(frame: pd.DataFrame, mask: np.ndarray) -> list[Any]:
     return list(frame.index[mask][:5])
 
@@ -513,6 +521,9 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
         The input rows (same index and order) plus ``agents`` (int, to schedule), ``agents_on_phone``
         when shrinkage > 0, and the projected ``service_level``, ``occupancy``, ``asa`` (seconds) with that
         many agents on the phones; with ``patience_seconds`` also ``abandon_rate`` (Erlang A throughout).
+        ``frame.attrs[STAFFING_ATTRS]`` records the targets, ``answer_seconds``, ``patience_seconds``, the
+        ``shrinkage`` already in ``agents`` and the column of agents on the phones (``on_phone_col``), so
+        :func:`wfm.roster.staffing_handoff` carries them to the roster without restating them.
     """
     if not isinstance(intervals, pd.DataFrame):
         raise InvalidParameterError(f"`intervals` must be a pandas DataFrame; got {type(intervals).__name__}")
@@ -564,4 +575,17 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
     out["asa"] = m["asa"]
     if patience_seconds is not None:
         out["abandon_rate"] = m["ab"]
+    # what the figures mean, for the roster hand-off (wfm.roster.staffing_handoff): the targets, the
+    # patience behind them and the shrinkage already in `agents` (`agents_on_phone` is before it)
+    out.attrs[STAFFING_ATTRS] = {
+        "service_level": _scalar(service_level),
+        "answer_seconds": _scalar(answer_seconds),
+        "patience_seconds": _scalar(patience_seconds),
+        "max_occupancy": _scalar(max_occupancy),
+        "asa_seconds": _scalar(asa_seconds),
+        "max_abandon": _scalar(max_abandon),
+        "shrinkage": float(shrinkage),
+        "agents_col": "agents",
+        "on_phone_col": "agents_on_phone" if float(shrinkage) > 0 else "agents",
+    }
     return out

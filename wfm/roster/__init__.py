@@ -8,7 +8,7 @@ short; ``load_curtois`` reads the public benchmark.
 from wfm.roster.checker import CheckReport, Violation, check
 from wfm.roster.curtois import load_curtois, score_curtois
 from wfm.roster.decompose import cover_lower_bound, solve_decomposed
-from wfm.roster.frames import requirements_from_frame
+from wfm.roster.frames import StaffingHandoff, requirements_from_frame, staffing_handoff
 from wfm.roster.instances import call_centre_instance
 from wfm.roster.model import solve
 from wfm.roster.models import (
@@ -27,6 +27,7 @@ from wfm.roster.models import (
     RosterProblem,
     RosterSolution,
     Segment,
+    ServiceTarget,
     ShiftDemand,
     ShiftRef,
     ShiftTemplate,
@@ -37,6 +38,9 @@ __all__ = [
     "call_centre_instance",
     "cover_lower_bound",
     "requirements_from_frame",
+    "staffing_handoff",
+    "StaffingHandoff",
+    "ServiceTarget",
     "solve_decomposed",
     "solve",
     "check",

@@ -12,7 +12,7 @@ from wfm.roster.timeline import Timeline
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.roster.models import RosterProblem, RosterSolution
 
-__all__ = ["coverage_frame", "scheduled_counts"]
+__all__ = ["coverage_frame", "scheduled_counts", "projected_service_level"]
 
 
 def scheduled_counts(problem: RosterProblem, solution: RosterSolution) -> dict[tuple[int, str | None], int]:
@@ -37,8 +37,11 @@ def scheduled_counts(problem: RosterProblem, solution: RosterSolution) -> dict[t
 def coverage_frame(problem: RosterProblem, solution: RosterSolution) -> pd.DataFrame:
     """One row per requirement interval and skill: required, scheduled, shortfall, over, service level.
 
-    ``service_level`` is the fraction of calls answered within ``problem.answer_seconds`` projected with
-    Erlang C for the scheduled agents (NaN where the requirement has no ``volume``/``aht_seconds``).
+    ``service_level`` is the fraction of calls answered within the answer time, projected for the agents
+    the roster puts on the phones (NaN where the requirement has no ``volume``/``aht_seconds``). With a
+    ``problem.service_target`` that is ``scheduled × (1 − shrinkage)`` agents (whole agents either side
+    interpolated linearly), Erlang A when its ``patience_seconds`` is known; without one, ``scheduled``
+    agents under Erlang C at ``problem.answer_seconds``.
     """
     tl = Timeline(problem)
     have = scheduled_counts(problem, solution)
@@ -54,16 +57,44 @@ def coverage_frame(problem: RosterProblem, solution: RosterSolution) -> pd.DataF
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)
     sl = np.full(len(df), np.nan)
-    known = df["volume"].notna() & df["aht_seconds"].notna()
+    known = (df["volume"].notna() & df["aht_seconds"].notna()).to_numpy()
     if known.any():
-        try:
-            from wfm.erlang import service_level
-        except ImportError:  # pragma: no cover - erlang ships with the package
-            service_level = None
-        if service_level is not None:
-            idx = np.flatnonzero(known.to_numpy())
-            sl[idx] = service_level(df["volume"].to_numpy(float)[idx], df["aht_seconds"].to_numpy(float)[idx],
-                                    df["scheduled"].to_numpy(int)[idx], answer_seconds=problem.answer_seconds,
-                                    interval_seconds=problem.horizon.interval_minutes * 60)
+        idx = np.flatnonzero(known)
+        sl[idx] = projected_service_level(problem, df["volume"].to_numpy(float)[idx],
+                                          df["aht_seconds"].to_numpy(float)[idx],
+                                          df["scheduled"].to_numpy(float)[idx])
     df["service_level"] = sl
     return df[cols]
+
+
+def projected_service_level(problem: RosterProblem, volume: np.ndarray, aht_seconds: np.ndarray,
+                            scheduled: np.ndarray) -> np.ndarray:
+    """Service level (fraction in [0, 1]) of intervals with ``volume`` calls and ``aht_seconds`` seconds of
+    handle time when the roster schedules ``scheduled`` agents there (at work, off break).
+
+    ``problem.service_target`` says how many of them are on the phones (``1 − shrinkage`` of them; a
+    fractional count interpolates linearly between the whole numbers either side), the answer time and,
+    when known, the callers' patience (Erlang A); without a target every scheduled agent is on the phones
+    and Erlang C applies at ``problem.answer_seconds``.
+    """
+    from wfm.erlang import service_level
+
+    target = problem.service_target
+    interval_seconds = problem.horizon.interval_minutes * 60
+    if target is None:
+        return np.asarray(service_level(volume, aht_seconds, scheduled, answer_seconds=problem.answer_seconds,
+                                        interval_seconds=interval_seconds), dtype=float)
+    on_phone = np.asarray(scheduled, dtype=float) * (1.0 - target.shrinkage)
+    # a hair below a whole number is that number: 9 scheduled at 10% shrinkage are 8.1, 10 at 10% are 9
+    low = np.floor(on_phone + 1e-9)
+    frac = np.clip(on_phone - low, 0.0, 1.0)
+
+    def at(agents: np.ndarray) -> np.ndarray:
+        return np.asarray(service_level(volume, aht_seconds, agents, answer_seconds=target.answer_seconds,
+                                        interval_seconds=interval_seconds,
+                                        patience_seconds=target.patience_seconds), dtype=float)
+
+    base = at(low)
+    if not (frac > 0).any():
+        return base
+    return base + frac * (at(low + 1.0) - base)

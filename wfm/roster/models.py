@@ -50,6 +50,7 @@ __all__ = [
     "Preference",
     "Agent",
     "ObjectiveWeights",
+    "ServiceTarget",
     "RosterProblem",
     "Period",
     "Assignment",
@@ -351,6 +352,35 @@ class ObjectiveWeights(_Model):
         return v
 
 
+# ------------------------------------------------------------------------------------------- service
+
+class ServiceTarget(_Model):
+    """The staffing target behind the requirements, for the service level a roster is projected to give.
+
+    Filled by :func:`wfm.roster.staffing_handoff` from what :func:`wfm.erlang.requirements` recorded, so the
+    answer time, patience and shrinkage are stated once. The projected service level of an interval counts
+    ``scheduled × (1 − shrinkage)`` agents on the phones (whole agents either side interpolated linearly)
+    and uses Erlang A when ``patience_seconds`` is known, Erlang C otherwise.
+    """
+
+    service_level: float | None = Field(None, gt=0, lt=1, description="Target fraction of calls answered "
+                                                                      "within ``answer_seconds`` (None: "
+                                                                      "no service-level target).",
+                                        examples=[0.8])
+    answer_seconds: float = Field(20.0, ge=0, description="Service-level threshold, seconds (0: answered "
+                                                          "without waiting).", examples=[20])
+    patience_seconds: float | None = Field(None, gt=0, description="Mean caller patience, seconds; known → "
+                                                                   "Erlang A (callers who hang up count as "
+                                                                   "not answered), None → Erlang C.",
+                                           examples=[120])
+    shrinkage: float = Field(0.0, ge=0, lt=1, description="Fraction of rostered time (at work, off break) "
+                                                          "not on the phones: absence, training, meetings "
+                                                          "the roster does not place. Already added to "
+                                                          "``Requirement.agents``; breaks the shift "
+                                                          "templates place are not part of it.",
+                             examples=[0.2222])
+
+
 # ------------------------------------------------------------------------------------------- problem
 
 class RosterProblem(_Model):
@@ -365,7 +395,13 @@ class RosterProblem(_Model):
     shift_demands: list[ShiftDemand] = Field(default_factory=list)
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     weekend_days: list[int] = Field(default_factory=lambda: [5, 6], description="Weekdays of the weekend.")
-    answer_seconds: float = Field(20.0, gt=0, description="Service-level threshold for the projected SL.")
+    answer_seconds: float = Field(20.0, gt=0, description="Service-level threshold for the projected SL, "
+                                                          "seconds (``service_target.answer_seconds`` when "
+                                                          "that is given).")
+    service_target: ServiceTarget | None = Field(None, description="Target, patience and shrinkage behind "
+                                                                   "the requirements (projected service "
+                                                                   "level); None: Erlang C at "
+                                                                   "``answer_seconds``, no shrinkage.")
 
     @model_validator(mode="after")
     def _references(self) -> RosterProblem:
@@ -416,6 +452,15 @@ class RosterProblem(_Model):
                 errors.append(f"requirement day {r.day} outside the horizon of {days} days")
         if any(not 0 <= w <= 6 for w in self.weekend_days):
             errors.append(f"`weekend_days` must be weekdays 0..6; got {self.weekend_days}")
+        if self.service_target is not None:
+            # the answer time is stated once: the target's, unless the two given agree
+            # (a target of 0 s has no twin here: `answer_seconds` must be > 0 and is then not read)
+            target = self.service_target.answer_seconds
+            if target > 0 and "answer_seconds" in self.model_fields_set and self.answer_seconds != target:
+                errors.append(f"`answer_seconds` ({self.answer_seconds:g} s) differs from "
+                              f"`service_target.answer_seconds` ({target:g} s); give it once")
+            elif target > 0:
+                self.answer_seconds = target
         if errors:
             more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
             raise ValueError("; ".join(errors[:5]) + more)
