@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm._io import atomic_write_json, atomic_write_text
+from wfm.api.cli_workflow import add_roster_table_options, add_workflow_commands
 from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 
 __all__ = ["main"]
@@ -252,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_forecast)
 
     p = sub.add_parser("roster", help="solve roster problems (JSON RosterProblem files) for the nightly batch")
-    p.add_argument("problems", type=Path, nargs="+")
+    p.add_argument("problems", type=Path, nargs="*")
     p.add_argument("--out-dir", type=Path, required=True)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
@@ -260,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="also write NAME.shortfall.txt/.json: why each short interval is short")
     p.set_defaults(func=cmd_roster)
+    add_roster_table_options(p, cmd_roster)
 
     p = sub.add_parser("explain", help="why each short interval of a roster is short (JSON problem and solution)")
     p.add_argument("problem", type=Path, help="RosterProblem JSON")
@@ -274,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+    add_workflow_commands(sub)
     return parser
 
 
