@@ -81,13 +81,14 @@ class TeamSpec:
         """Every input file by role: ``{"problem": path}`` or the tables."""
         return {"problem": self.problem} if self.problem is not None else dict(self.tables)
 
-    def input_hash(self, workers: int | None) -> str:
-        """SHA-256 of every input file's bytes and the settings (with the CP-SAT ``workers`` used): a changed
-        input or setting changes it, so the batch reruns that team."""
+    def input_hash(self) -> str:
+        """SHA-256 of every input file's bytes, the settings given and the wfm version: a changed input or
+        setting changes it, so the batch reruns that team. (The CP-SAT threads a batch picks by itself when
+        ``workers`` is not set do not count: adding a team must not rerun the others.)"""
         from wfm import __version__
 
         digest = hashlib.sha256()
-        head = {"team": self.id, "settings": self.settings, "workers": workers, "wfm": __version__}
+        head = {"team": self.id, "settings": self.settings, "wfm": __version__}
         digest.update(json.dumps(head, sort_keys=True, default=str).encode())
         for role, path in sorted(self.inputs().items()):
             digest.update(f"\0{role}\0".encode())

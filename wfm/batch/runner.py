@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from wfm._io import atomic_write_json, atomic_write_text
-from wfm.batch.manifest import Manifest
-from wfm.batch.team import TeamResult, run_team
+from wfm.batch.manifest import Manifest, TeamSpec
+from wfm.batch.team import TeamResult, already_done, run_team
 from wfm.exceptions import InvalidParameterError, require_extra
 from wfm.progress import Progress, ProgressCallback, emit
 
@@ -90,18 +90,27 @@ def run_batch(manifest: Manifest, *, scheduler: str | None = None, force: bool =
                                 objective=result.objective, done=len(results), total=len(teams),
                                 message=f"{result.team}: {result.status}"))
 
+    if processes is not None and processes < 1:
+        raise InvalidParameterError(f"`processes` must be >= 1; got {processes}", field="processes", value=processes)
     emit(progress, Progress(task="batch", stage="start", done=0, total=len(teams),
                             message=f"{len(teams)} teams" + (f" on {scheduler}" if scheduler else "")))
+    pending = []
+    for spec in teams:  # teams already done are skipped here, without starting a process for them
+        done = None if force else already_done(spec)
+        if done is not None:
+            record(done)
+        else:
+            pending.append(spec)
     if scheduler is not None:
         backend = f"dask {scheduler}"
-        _run_dask(manifest, scheduler, force=force, record=record)
+        if pending:
+            _run_dask(pending, scheduler, force=force, record=record)
     else:
         cores = os.cpu_count() or 1
-        n_proc = processes if processes is not None else min(cores, len(teams))
-        if n_proc < 1:
-            raise InvalidParameterError(f"`processes` must be >= 1; got {n_proc}", field="processes", value=n_proc)
+        n_proc = max(1, min(processes or cores, len(pending)))
         backend = f"{n_proc} local processes"
-        _run_pool(manifest, n_proc, solver_workers_for(min(n_proc, len(teams)), cores), force=force, record=record)
+        if pending:
+            _run_pool(pending, n_proc, solver_workers_for(n_proc, cores), force=force, record=record)
     summary = BatchSummary(results=[results[t.id] for t in teams], wall_s=time.perf_counter() - t0, backend=backend)
     out = manifest.out_dir
     atomic_write_text(os.path.join(out, "summary.csv"), summary.frame().to_csv(index=False))
@@ -111,23 +120,23 @@ def run_batch(manifest: Manifest, *, scheduler: str | None = None, force: bool =
     return summary
 
 
-def _run_pool(manifest: Manifest, n_proc: int, solver_workers: int, *, force: bool, record: Any) -> None:
+def _run_pool(teams: list[TeamSpec], n_proc: int, solver_workers: int, *, force: bool, record: Any) -> None:
     # spawn, not fork: the parent may hold threads (a notebook, a Dask client) that fork would copy half-way
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=n_proc, mp_context=context) as pool:
         futures = {pool.submit(run_team, spec, force=force, solver_workers=solver_workers): spec
-                   for spec in manifest.teams}
+                   for spec in teams}
         for future in cf.as_completed(futures):
             record(_result_of(future, futures[future].id))
 
 
-def _run_dask(manifest: Manifest, scheduler: str, *, force: bool, record: Any) -> None:
+def _run_dask(teams: list[TeamSpec], scheduler: str, *, force: bool, record: Any) -> None:
     distributed = require_extra("distributed", "distributed")
     token = uuid.uuid4().hex[:8]  # keys unique per run, so a rerun never receives an old run's result
     with distributed.Client(scheduler, set_as_default=False) as client:
         futures = {client.submit(run_team, spec, force=force, solver_workers=1, pure=False, retries=0,
-                                 key=f"wfm-team-{spec.id}-{token}"): spec for spec in manifest.teams}
-        for future in distributed.as_completed(list(futures)):
+                                 key=f"wfm-team-{spec.id}-{token}"): spec for spec in teams}
+        for future in distributed.as_completed(list(futures), loop=client.loop):
             record(_result_of(future, futures[future].id))
 
 

@@ -26,7 +26,7 @@ from wfm.limits import check_number, limits
 from wfm.progress import Progress, ProgressCallback, emit
 from wfm.roster.models import Horizon, RosterProblem
 
-__all__ = ["TeamResult", "run_team", "build_problem", "solve_and_write", "horizon_from", "done_marker",
+__all__ = ["TeamResult", "run_team", "already_done", "build_problem", "solve_and_write", "horizon_from", "done_marker",
            "OUTPUT_KINDS"]
 
 #: The files a team writes, ``<stem>.<kind>``; ``done.json`` comes last.
@@ -174,12 +174,10 @@ def run_team(spec: TeamSpec, *, force: bool = False, solver_workers: int | None 
     try:
         out.mkdir(parents=True, exist_ok=True)
         _remove_partial_writes(out, spec.id)
-        digest = spec.input_hash(used_workers)
-        if not force and marker.exists():
-            done = _read_marker(marker)
-            if done is not None and done.get("hash") == digest:
-                summary = {k: v for k, v in done.get("result", {}).items() if k in TeamResult.__dataclass_fields__}
-                return TeamResult(**{**summary, "team": spec.id, "status": "skipped", "time_s": 0.0})
+        digest = spec.input_hash()
+        done = None if force else already_done(spec, digest)
+        if done is not None:
+            return done
         # an old marker must not outlive the outputs it vouched for
         marker.unlink(missing_ok=True)
         problem = build_problem(spec)
@@ -203,6 +201,23 @@ def run_team(spec: TeamSpec, *, force: bool = False, solver_workers: int | None 
         except OSError:  # an unwritable folder is already the reported error
             pass
     return result
+
+
+def already_done(spec: TeamSpec, digest: str | None = None) -> TeamResult | None:
+    """The team's stored result (status ``skipped``) when its done marker matches its current inputs and
+    settings, else None (no marker, another hash, an unreadable input or marker)."""
+    marker = done_marker(spec.out_dir, spec.id)
+    if not marker.exists():
+        return None
+    try:
+        digest = digest if digest is not None else spec.input_hash()
+    except OSError:
+        return None
+    done = _read_marker(marker)
+    if done is None or done.get("hash") != digest:
+        return None
+    summary = {k: v for k, v in done.get("result", {}).items() if k in TeamResult.__dataclass_fields__}
+    return TeamResult(**{**summary, "team": spec.id, "status": "skipped", "time_s": 0.0})
 
 
 def _read_marker(path: Path) -> dict[str, Any] | None:
