@@ -106,11 +106,11 @@ def _rows(table: TableSource, default_name: str, *, required: set[str],
                                          for i, h in enumerate(header)}))
     missing = sorted(required - set(header))
     if missing:
-        raise DataFormatError(f"{name}: missing column(s) {missing}; the header has {header}",
+        raise DataFormatError(f"{name}:{missing[0]}: missing column(s) {missing}; the header has {header}",
                               field=f"{name}:{missing[0]}", value=header)
     unknown = [h for h in header if h not in allowed]
     if unknown:
-        raise DataFormatError(f"{name}: unknown column(s) {unknown}; allowed: {sorted(allowed)}",
+        raise DataFormatError(f"{name}:{unknown[0]}: unknown column(s) {unknown}; allowed: {sorted(allowed)}",
                               field=f"{name}:{unknown[0]}", value=unknown[0])
     for row, rec in records:
         yield _Cell(name, row), rec
@@ -181,12 +181,19 @@ def _bool(cell: _Cell, column: str, text: str) -> bool:
     raise cell.error(column, "must be true or false", text)
 
 
-def _validation(cell: _Cell, exc: pydantic.ValidationError, columns: Mapping[str, str]) -> DataFormatError:
-    """A pydantic error on a row, reported against the column it came from."""
+def _validation(cell: _Cell, exc: pydantic.ValidationError, rec: Mapping[str, str]) -> DataFormatError:
+    """A pydantic error on a row, reported against the column (and cell) it came from.
+
+    Field errors carry their field; a rule across fields (a break window outside the work) is matched to
+    the column its message names.
+    """
     first = exc.errors()[0]
-    loc = str(first["loc"][0]) if first["loc"] else ""
-    column = columns.get(loc, loc or "row")
-    return cell.error(column, first["msg"].removeprefix("Value error, "), first.get("input"))
+    message = first["msg"].removeprefix("Value error, ")
+    field = str(first["loc"][0]) if first["loc"] else ""
+    if not field:
+        field = next((c for c in ("break", "segments", "weekdays", "length_minutes") if c in message), "id")
+    column = {"break": "break_window", "breaks": "break_window"}.get(field, field)
+    return cell.error(column, message, rec.get(column, first.get("input")))
 
 
 # ---------------------------------------------------------------------------------------------- readers
@@ -294,8 +301,7 @@ def read_shifts(table: TableSource) -> list[ShiftTemplate]:
         try:
             shifts.append(ShiftTemplate(**fields))
         except pydantic.ValidationError as exc:
-            raise _validation(cell, exc, {"segments": "segments", "breaks": "break_window",
-                                          "length_minutes": "length_minutes"}) from None
+            raise _validation(cell, exc, rec) from None
     return shifts
 
 
@@ -317,7 +323,7 @@ def _breaks(cell: _Cell, rec: dict[str, str], start: dt.time) -> list[Break]:
             out.append(Break(minutes=_int(cell, "break_minutes", m, low=1), earliest_offset_minutes=lo,
                              latest_offset_minutes=hi, paid=_bool(cell, "break_paid", p)))
         except pydantic.ValidationError as exc:
-            raise _validation(cell, exc, {}) from None
+            raise _validation(cell, exc, rec) from None
     return out
 
 
