@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pytest
 
-from wfm.api.console import Console, describe
+from wfm.api.console import Console, describe, rich_available
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.progress import Progress, emit
 
@@ -81,12 +82,9 @@ def test_auto_is_plain_off_a_terminal_or_without_rich(monkeypatch):
             return True
 
     assert Console("auto", io.StringIO()).mode == "plain"
-    assert Console("auto", Tty()).mode == ("rich" if _has_rich() else "plain")
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "rich" else real(name, *a))
-    assert Console("auto", Tty()).mode == "plain"
+    assert Console("auto", Tty()).mode == ("rich" if rich_available() else "plain")
+    monkeypatch.setitem(sys.modules, "rich", None)  # as if the cli extra were not installed
+    assert not rich_available() and Console("auto", Tty()).mode == "plain"
     with pytest.raises(InvalidParameterError):
         Console("loud")  # type: ignore[arg-type]
 
@@ -118,8 +116,3 @@ def test_a_real_solve_reports_start_and_finish(tmp_path):
     assert rows[-1]["bound"] is not None and rows[-1]["gap"] is not None
     assert all(r["event"] == "progress" and r["task"] == "roster" for r in rows)
 
-
-def _has_rich() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("rich") is not None

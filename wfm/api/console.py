@@ -14,7 +14,6 @@ Its :meth:`Console.progress` is a :data:`wfm.progress.ProgressCallback`, so the 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -23,10 +22,19 @@ from typing import Any, Literal, TextIO
 from wfm.exceptions import InvalidParameterError, WfmError, require_extra
 from wfm.progress import Progress
 
-__all__ = ["Console", "Mode", "describe"]
+__all__ = ["Console", "Mode", "describe", "rich_available"]
 
 Mode = Literal["auto", "rich", "plain", "json", "quiet"]
 MODES = ("auto", "rich", "plain", "json", "quiet")
+
+
+def rich_available() -> bool:
+    """Whether the ``cli`` extra (rich) can be imported."""
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def describe(event: Progress) -> str:
@@ -57,7 +65,7 @@ class Console:
         self.stream = stream if stream is not None else sys.stderr
         if mode == "auto":
             tty = bool(getattr(self.stream, "isatty", lambda: False)())
-            mode = "rich" if tty and importlib.util.find_spec("rich") is not None else "plain"
+            mode = "rich" if tty and rich_available() else "plain"
         self.mode: Mode = mode
         self._live: Any = None  # rich.progress.Progress, created at the first event
         self._tasks: dict[str, Any] = {}
