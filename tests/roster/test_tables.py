@@ -167,3 +167,11 @@ def test_contracts_toml_errors_name_the_section_and_rule(tmp_path):
     with pytest.raises(DataFormatError) as info:
         read_contracts(tmp_path / "c.toml")
     assert info.value.field == "c.toml:[max_weekends]"
+
+
+def test_a_skill_column_gives_per_skill_requirements(tables):
+    p = _problem(tables, requirement_columns={"skill_col": "queue"})
+    assert {r.skill for r in p.requirements} == {"service"}
+    with pytest.raises(DataFormatError) as info:
+        _problem(tables, requirement_columns={"skill_col": "skill"})
+    assert info.value.field.startswith("requirements.csv") and "skill" in str(info.value)

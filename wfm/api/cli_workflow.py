@@ -59,6 +59,8 @@ def add_roster_table_options(p: argparse.ArgumentParser, fallback: Callable[[arg
     g.add_argument("--timezone", default="UTC", help="IANA time zone of the site (default UTC)")
     g.add_argument("--interval-minutes", type=int, choices=(15, 30), default=None,
                    help="requirement interval (default: from the requirements' spacing)")
+    g.add_argument("--skill-column", default=None, metavar="COLUMN",
+                   help="requirements column naming the skill (e.g. queue): cover per skill, not a head count")
     g.add_argument("--name", default="roster", help="output file names start with it (default 'roster')")
     add_output_options(p)
     p.set_defaults(func=lambda args: cmd_roster(args, fallback))
@@ -97,7 +99,7 @@ def _roster_from_tables(args: argparse.Namespace, console: Console) -> int:
                                 "interval_minutes": args.interval_minutes}, args.requirements)
         problem = problem_from_tables(agents=args.agents, shifts=args.shifts, contracts=args.contracts,
                                       requirements=args.requirements, leave=args.leave, horizon=horizon,
-                                      name=args.name)
+                                      name=args.name, requirement_columns={"skill_col": args.skill_column})
         result = solve_and_write(problem, args.out_dir, args.name, time_limit_s=args.time_limit,
                                  workers=args.workers, seed=args.seed, progress=console)
     except InfeasibleError as err:

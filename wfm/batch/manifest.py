@@ -24,6 +24,8 @@ A manifest is TOML (or the same structure in JSON). Paths are relative to the ma
     problem = "south.json"               # or a RosterProblem JSON instead of the tables
     time_limit = 60
     workers = 2                          # CP-SAT workers; default: this machine's cores / teams
+    # also: interval_minutes (default: the requirements' spacing), strategy, answer_seconds, weekend_days,
+    # skill_column (a requirements column, e.g. "queue": per-skill cover instead of a head count)
 
 Errors in the manifest itself (an unknown key, a missing table) stop the batch before it starts and name
 ``<manifest>:teams[i].<key>``; errors in a team's files fail that team only, when it runs.
@@ -47,12 +49,12 @@ __all__ = ["TeamSpec", "Manifest", "load_manifest", "TABLE_KEYS", "SETTING_KEYS"
 
 TABLE_KEYS = ("agents", "shifts", "contracts", "requirements", "leave")
 SETTING_KEYS = ("start", "days", "timezone", "interval_minutes", "time_limit", "seed", "workers", "strategy",
-                "answer_seconds", "weekend_days")
+                "answer_seconds", "weekend_days", "skill_column")
 _TEAM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _KINDS: dict[str, tuple[type, ...]] = {
     "start": (str, dt.date), "days": (int,), "timezone": (str,), "interval_minutes": (int,),
     "time_limit": (int, float), "seed": (int,), "workers": (int,), "strategy": (str,),
-    "answer_seconds": (int, float), "weekend_days": (list,)}
+    "answer_seconds": (int, float), "weekend_days": (list,), "skill_column": (str,)}
 
 
 @dataclasses.dataclass(frozen=True)

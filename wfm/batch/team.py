@@ -102,6 +102,8 @@ def build_problem(spec: TeamSpec) -> RosterProblem:
         kwargs["weekend_days"] = spec.settings["weekend_days"]
     if "answer_seconds" in spec.settings:
         kwargs["answer_seconds"] = float(spec.settings["answer_seconds"])
+    if "skill_column" in spec.settings:
+        kwargs["requirement_columns"] = {"skill_col": spec.settings["skill_column"]}
     return problem_from_tables(agents=t["agents"], shifts=t["shifts"], contracts=t["contracts"],
                                requirements=t["requirements"], leave=t.get("leave"),
                                horizon=horizon_from(spec.settings, t["requirements"]), name=spec.id, **kwargs)
