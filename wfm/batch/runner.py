@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -113,6 +114,9 @@ def run_batch(manifest: Manifest, *, scheduler: str | None = None, force: bool =
             _run_pool(pending, n_proc, solver_workers_for(n_proc, cores), force=force, record=record)
     summary = BatchSummary(results=[results[t.id] for t in teams], wall_s=time.perf_counter() - t0, backend=backend)
     out = manifest.out_dir
+    for name in ("summary.csv", "summary.json"):  # what a batch killed while writing its summary left
+        for tmp in Path(out).glob(f".{name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
     atomic_write_text(os.path.join(out, "summary.csv"), summary.frame().to_csv(index=False))
     atomic_write_json(os.path.join(out, "summary.json"), {
         "manifest": manifest.path, "backend": backend, "wall_s": summary.wall_s,
