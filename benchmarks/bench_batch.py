@@ -91,6 +91,10 @@ def run(quick: bool) -> list[Table]:
             same = "" if reference is None else str(_rosters(out) == reference)
             table.add(label, round(summary.wall_s, 1), round(seq_wall / summary.wall_s, 2), len(done),
                       round(sum(r.objective or 0 for r in done)), round(sum(r.shortfall or 0 for r in done)), same)
+    for label, summary, _ in runs:
+        for r in summary.results:
+            if r.status == "failed":
+                table.notes.append(f"{label}: {r.team} failed: {(r.error or {}).get('message', '')[:200]}")
     table.notes.append("ratio > 1: the batch is that many times faster than solving the teams in turn with "
                        "every core each; the batch's solves use one CP-SAT worker each (cores / teams).")
     table.notes.append("sum of shortfall: agent-intervals short over all teams (lower is better).")
