@@ -62,7 +62,7 @@ def test_frames_and_a_dict_give_the_same_problem_as_the_files(tables):
     from_files = _problem(tables)
     contracts = tomllib.loads((tables / "contracts.toml").read_text())
     frames = _problem(tables, agents=pd.read_csv(tables / "agents.csv", comment="#"),
-                      shifts=pd.read_csv(tables / "shifts.csv", comment="#", dtype=str),
+                      shifts=pd.read_csv(tables / "shifts.csv", comment="#"),
                       leave=pd.read_csv(tables / "leave.csv", comment="#", dtype=str), contracts=contracts,
                       requirements=pd.read_csv(tables / "requirements.csv"))
     assert frames == from_files
@@ -175,3 +175,19 @@ def test_a_skill_column_gives_per_skill_requirements(tables):
     with pytest.raises(DataFormatError) as info:
         _problem(tables, requirement_columns={"skill_col": "skill"})
     assert info.value.field.startswith("requirements.csv") and "skill" in str(info.value)
+
+
+def test_a_row_limit_and_a_non_integral_length_are_refused(tables):
+    from wfm.exceptions import LimitExceededError
+    from wfm.limits import set_limits
+
+    previous = set_limits(max_rows=5)
+    try:
+        with pytest.raises(LimitExceededError) as info:
+            _problem(tables)
+        assert info.value.field == "shifts.csv" and info.value.value == 7
+    finally:
+        set_limits(previous)
+    with pytest.raises(DataFormatError) as info:
+        read_shifts(pd.DataFrame({"id": ["A"], "start": ["07:00"], "length_minutes": [480.5]}))
+    assert info.value.field == "shifts:row 0:length_minutes" and info.value.value == "480.5"

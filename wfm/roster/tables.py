@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import io
 import os
 import re
 import tomllib
@@ -38,7 +37,8 @@ from typing import Any
 import pandas as pd
 import pydantic
 
-from wfm.exceptions import DataFormatError
+from wfm.exceptions import DataFormatError, LimitExceededError
+from wfm.limits import limits
 from wfm.roster.frames import requirements_from_frame
 from wfm.roster.models import (
     Agent,
@@ -95,7 +95,10 @@ def _rows(table: TableSource, default_name: str, *, required: set[str],
                  if line.strip() and not line.lstrip().startswith("#")]
         if not lines:
             raise DataFormatError(f"{name}: the file has no header row", field=name, value=str(path))
-        parsed = list(csv.reader(io.StringIO("\n".join(line for _, line in lines))))
+        if len(lines) - 1 > limits().max_rows:
+            raise LimitExceededError(f"{name}: {len(lines) - 1} rows exceed the limit of {limits().max_rows} "
+                                     "(`max_rows`, WFM_MAX_ROWS)", field=name, value=len(lines) - 1)
+        parsed = [next(csv.reader([line])) for _, line in lines]  # one record per line: rows keep their number
         header = [h.strip() for h in parsed[0]]
         records = []
         for (n, _), cells in zip(lines[1:], parsed[1:], strict=True):
@@ -138,9 +141,12 @@ def _minutes_after(origin: dt.time, t: dt.time) -> int:
 
 def _int(cell: _Cell, column: str, text: str, *, low: int = 0) -> int:
     try:
-        value = int(text)
+        number = float(text)  # a DataFrame column with gaps holds 510.0 for 510
     except ValueError:
         raise cell.error(column, f"must be a whole number >= {low}", text) from None
+    if not number.is_integer():
+        raise cell.error(column, f"must be a whole number >= {low}", text)
+    value = int(number)
     if value < low:
         raise cell.error(column, f"must be a whole number >= {low}", text)
     return value
