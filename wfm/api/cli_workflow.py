@@ -78,8 +78,12 @@ def cmd_roster(args: argparse.Namespace, fallback: Callable[[argparse.Namespace]
                 return 2
             if mode != "json":
                 return fallback(args)
-            with _json_lines(sys.stderr):  # the problem-file path prints plain lines: make them JSON too
-                return fallback(args)
+            try:
+                with _json_lines(sys.stderr):  # the problem-file path prints plain lines: make them JSON too
+                    return fallback(args)
+            except (WfmError, ValueError, OSError) as err:
+                console.error(err, prefix="wfm roster: ")
+                return 2
         missing = [f"--{k}" for k in ("agents", "shifts", "contracts", "requirements", "start", "days")
                    if getattr(args, k) is None]
         if args.problems or missing:
