@@ -23,6 +23,10 @@ def test_init_then_roster_gives_a_checked_roster(tmp_path, capsys):
     d = tmp_path / "starter"
     assert main(["init", str(d)]) == 0
     assert "wfm roster --agents" in capsys.readouterr().out
+    # requirements.csv is what 'wfm staff intervals.csv' writes
+    assert main(["staff", str(d / "intervals.csv"), "-o", str(tmp_path / "req.csv")]) == 0
+    staffed, written = pd.read_csv(tmp_path / "req.csv"), pd.read_csv(d / "requirements.csv")
+    assert list(staffed.columns) == list(written.columns) and (staffed["agents"] == written["agents"]).all()
     out = tmp_path / "rosters"
     assert main(_roster_args(d, out, "--quiet", "--explain")) == 0
     err = capsys.readouterr().err
