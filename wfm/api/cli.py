@@ -30,6 +30,7 @@ from wfm._io import atomic_write_json, atomic_write_text
 from wfm.api.cli_bid import add_bid_parser
 from wfm.api.cli_report import add_report_parser, write_demo_report
 from wfm.api.cli_tools import register as register_tools
+from wfm.api.cli_workflow import add_roster_table_options, add_workflow_commands
 from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 
 __all__ = ["main"]
@@ -246,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_tools(sub)  # forecast, backtest, erlang, schema (wfm.api.cli_tools)
 
     p = sub.add_parser("roster", help="solve roster problems (JSON RosterProblem files) for the nightly batch")
-    p.add_argument("problems", type=Path, nargs="+")
+    p.add_argument("problems", type=Path, nargs="*")
     p.add_argument("--out-dir", type=Path, required=True)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
@@ -254,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="also write NAME.shortfall.txt/.json: why each short interval is short")
     p.set_defaults(func=cmd_roster)
+    add_roster_table_options(p, cmd_roster)
 
     p = sub.add_parser("explain", help="why each short interval of a roster is short (JSON problem and solution)")
     p.add_argument("problem", type=Path, help="RosterProblem JSON")
@@ -272,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, default=Path("wfm.sqlite"), help="bidding ledger database (SQLite file)")
     p.set_defaults(func=cmd_serve)
     add_bid_parser(sub)
+    add_workflow_commands(sub)
     return parser
 
 
