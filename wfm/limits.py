@@ -39,6 +39,8 @@ class Limits:
     max_body_bytes: int = 32 * 1024 * 1024
     #: Roster solves running at once in one service; more wait in the queue.
     max_concurrent_solves: int = 2
+    #: Roster solves waiting for a slot in one service; beyond this a submission gets 503.
+    max_queued_solves: int = 16
     #: Longest time a synchronous (not job) HTTP roster solve may ask for (seconds).
     max_sync_time_limit_s: float = 120.0
     #: Largest value accepted for a rate or a duration in staffing (calls, seconds); beyond it the arithmetic
