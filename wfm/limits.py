@@ -20,7 +20,7 @@ from typing import Any
 
 from wfm.exceptions import InvalidParameterError, LimitExceededError
 
-__all__ = ["Limits", "limits", "set_limits", "check_number"]
+__all__ = ["Limits", "limits", "set_limits", "check_number", "check_count"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,3 +111,12 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
         cls = LimitExceededError if limit_name else InvalidParameterError
         raise cls(f"`{name}` must be <= {high:g}{where}; got {value!r}", field=name, value=value)
     return int(number) if integer else value
+
+
+def check_count(name: str, count: float, limit_name: str, *, unit: str = "rows") -> None:
+    """Raise :class:`LimitExceededError` (``field=name``, ``value=count``) if ``count`` is above the limit
+    ``limit_name``: "`history` has 3000000 rows; at most 2000000 (limit `max_rows`, WFM_MAX_ROWS)"."""
+    top = getattr(limits(), limit_name)
+    if count > top:
+        raise LimitExceededError(f"`{name}` has {count:.0f} {unit}; at most {top:g} (limit `{limit_name}`, set "
+                                 f"WFM_{limit_name.upper()} to change it)", field=name, value=int(count))

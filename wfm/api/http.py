@@ -28,7 +28,7 @@ from wfm.api.schemas import (
     StaffingRow,
 )
 from wfm.exceptions import require_extra
-from wfm.limits import check_number, limits
+from wfm.limits import check_count, limits
 from wfm.times import parse_timestamps
 
 __all__ = ["create_app"]
@@ -110,7 +110,7 @@ def create_app() -> Any:
     def staffing(req: StaffingRequest) -> StaffingResponse:
         from wfm.erlang import requirements
 
-        check_number("intervals", len(req.intervals), high=limits().max_rows, limit_name="max_rows")
+        check_count("intervals", len(req.intervals), "max_rows")
         frame = _frame(req.intervals, "intervals", req.timezone)
         result = requirements(frame, aht=req.aht, interval_seconds=req.interval_seconds, id_cols=["queue"],
                               **req.targets.model_dump())
@@ -121,7 +121,7 @@ def create_app() -> Any:
     def forecast(req: ForecastRequest) -> ForecastResponse:
         from wfm.forecast import forecast as run_forecast
 
-        check_number("history", len(req.history), high=limits().max_rows, limit_name="max_rows")
+        check_count("history", len(req.history), "max_rows")
         result = run_forecast(_frame(req.history, "history", req.timezone), req.horizon, model=req.model,
                               holidays=req.holidays, quantiles=tuple(req.quantiles))
         result["ts"] = result["ts"].astype(str)

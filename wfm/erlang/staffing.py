@@ -29,7 +29,7 @@ from wfm.erlang import _validate as v
 from wfm.erlang._special import log_r
 from wfm.erlang.formulas import _a_asa_core, _a_core, _measures
 from wfm.exceptions import DataFormatError, InvalidParameterError
-from wfm.limits import check_number, limits
+from wfm.limits import check_count
 
 __all__ = ["required_agents", "requirements", "apply_shrinkage"]
 
@@ -552,7 +552,7 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
     if not isinstance(intervals, pd.DataFrame):
         raise InvalidParameterError(f"`intervals` must be a pandas DataFrame; got {type(intervals).__name__}",
                                     field="intervals", value=type(intervals).__name__)
-    check_number("rows of intervals", len(intervals), high=limits().max_rows, limit_name="max_rows")
+    check_count("intervals", len(intervals), "max_rows")
     needed = [volume_col] + ([] if aht is not None else [aht_col])
     if interval_seconds is None:
         needed.append(time_col)

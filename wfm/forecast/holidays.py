@@ -76,13 +76,15 @@ def normalize_holidays(holidays: HolidayInput) -> dict[pd.Timestamp, str]:
     if isinstance(holidays, pd.DataFrame):
         if "date" not in holidays.columns:
             raise InvalidParameterError(
-                f"`holidays` frame needs a `date` column (and optionally `label`); got {list(holidays.columns)}")
+                f"`holidays` frame needs a `date` column (and optionally `label`); got {list(holidays.columns)}",
+                    field="holidays")
         labels = holidays["label"] if "label" in holidays.columns else ["holiday"] * len(holidays)
         pairs = list(zip(holidays["date"], labels, strict=True))
     elif isinstance(holidays, Mapping):
         pairs = list(holidays.items())
     elif isinstance(holidays, (str, bytes)):
-        raise InvalidParameterError(f"`holidays` must be a list of dates, not a single string; got {holidays!r}")
+        raise InvalidParameterError(f"`holidays` must be a list of dates, not a single string; got {holidays!r}",
+            field="holidays")
     else:
         pairs = [(d, "holiday") for d in holidays]
     out: dict[pd.Timestamp, str] = {}
@@ -90,9 +92,9 @@ def normalize_holidays(holidays: HolidayInput) -> dict[pd.Timestamp, str]:
         try:
             ts = pd.Timestamp(d)
         except (ValueError, TypeError) as exc:
-            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}") from exc
+            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}", field="holidays") from exc
         if ts is pd.NaT or pd.isna(ts):
-            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}")
+            raise InvalidParameterError(f"`holidays` entries must be dates; got {d!r}", field="holidays")
         if ts.tzinfo is not None:
             ts = ts.tz_localize(None)
         out[ts.normalize()] = str(label)
