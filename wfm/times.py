@@ -23,6 +23,7 @@ from wfm.exceptions import DataFormatError, InvalidParameterError
 __all__ = ["parse_timestamps", "zone_from_offsets"]
 
 _ISO = "YYYY-MM-DD HH:MM[:SS][+HH:MM]"
+_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 # Zone families tried first when guessing a zone from offsets (region zones before legacy aliases).
 _PREFERRED = ("Europe/", "America/", "Asia/", "Australia/", "Africa/", "Pacific/", "Atlantic/", "Indian/")
 
@@ -74,16 +75,25 @@ def _parse_objects(series: pd.Series, field: str) -> pd.Series:
     if kinds and all(issubclass(k, dt.datetime) for k in kinds):
         return _from_datetimes(series, field)
     text = series.astype(str).str.strip()
+    suffix = text.str.extract(_OFFSET)[0]
+    aware = suffix.notna().to_numpy()
+    if aware.any() and not aware.all():
+        row = int(np.flatnonzero(~aware)[0])
+        raise DataFormatError(f"column `{field}` mixes times with and without a UTC offset; row {row}: "
+                              f"{text.iloc[row]!r}", field=field, value=text.iloc[row])
+    if aware.any() and suffix.str.replace(":", "", regex=False).replace("Z", "+0000").nunique() > 1:
+        offsets = _offset_seconds(suffix)
+        instants = _to_datetime(text, field, utc=True)
+        return pd.Series(_in_zone(instants, offsets, field), index=series.index)
+    return pd.Series(_to_datetime(text, field), index=series.index)
+
+
+def _to_datetime(text: pd.Series, field: str, *, utc: bool = False) -> pd.Series:
     try:
-        return pd.Series(pd.to_datetime(text, format="ISO8601"), index=series.index)
-    except (ValueError, TypeError) as exc:
-        if "Mixed timezones" not in str(exc) and "mix tz-aware and tz-naive" not in str(exc) \
-                and "tz-aware" not in str(exc):
-            raise DataFormatError(_not_iso(field, _first_unparsable(text)), field=field,
-                                  value=_first_unparsable(text)) from None
-    offsets = _offsets_of_strings(text, field)
-    instants = pd.to_datetime(text, format="ISO8601", utc=True)
-    return pd.Series(_in_zone(instants, offsets, field), index=series.index)
+        return pd.to_datetime(text, format="ISO8601", utc=utc)
+    except (ValueError, TypeError, OverflowError):
+        bad = _first_unparsable(text)
+        raise DataFormatError(_not_iso(field, bad), field=field, value=bad) from None
 
 
 def _from_datetimes(series: pd.Series, field: str) -> pd.Series:
@@ -103,12 +113,7 @@ def _from_datetimes(series: pd.Series, field: str) -> pd.Series:
     return pd.Series(_in_zone(pd.Series(instants), secs, field), index=series.index)
 
 
-def _offsets_of_strings(text: pd.Series, field: str) -> np.ndarray:
-    suffix = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$")[0]
-    if suffix.isna().any():
-        row = int(np.flatnonzero(suffix.isna().to_numpy())[0])
-        raise DataFormatError(f"column `{field}` mixes times with and without a UTC offset; row {row}: "
-                              f"{text.iloc[row]!r}", field=field, value=text.iloc[row])
+def _offset_seconds(suffix: pd.Series) -> np.ndarray:
     s = suffix.str.replace(":", "", regex=False).replace("Z", "+0000")
     sign = np.where(s.str[0] == "-", -1.0, 1.0)
     return sign * (s.str[1:3].astype(int).to_numpy() * 3600 + s.str[3:5].astype(int).to_numpy() * 60)
@@ -161,7 +166,7 @@ def _first_unparsable(text: pd.Series) -> str:
     for value in text:
         try:
             pd.to_datetime(value, format="ISO8601")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             return value
     return str(text.iloc[0])
 

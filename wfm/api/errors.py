@@ -166,8 +166,12 @@ def install_error_handlers(app: Any) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Any, err: HTTPException) -> Any:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
         detail = err.detail if isinstance(err.detail, str) else "error"
+        if err.status_code == 400:
+            # FastAPI's "error parsing the body" (not UTF-8, not JSON): bad input like any other, so 422
+            return reply(422, {"error": {"code": "invalid_request", "field": "body", "message": detail,
+                                         "value": None}})
+        code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
         return reply(err.status_code, {"error": {"code": code, "field": None, "message": detail, "value": None}},
                      getattr(err, "headers", None))
 
