@@ -98,6 +98,7 @@ class Job:
     error_status: int | None = None
     done: threading.Event = dataclasses.field(default_factory=threading.Event)
     process: Any = None
+    worker_pid: int | None = None
     conn: Connection | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -110,6 +111,7 @@ class Job:
             "elapsed_s": None if self.started_at is None else round(end - self.started_at, 3),
             "objective": p.get("objective"), "bound": p.get("bound"), "gap": p.get("gap"),
             "stage": p.get("stage"),
+            "worker_pid": self.worker_pid,
             "result": None if self.result_json is None else json.loads(self.result_json),
             "error": None if self.error is None else self.error["error"],
         }
@@ -210,7 +212,7 @@ class JobManager:
                                             name=f"wfm-solve-{job.id[:8]}", daemon=True)
                 process.start()
                 send.close()  # the child holds the only sending end: EOF when it exits
-                job.process, job.conn = process, recv
+                job.process, job.conn, job.worker_pid = process, recv, process.pid
                 job.status, job.started_at = "running", time.time()
                 self._running[job.id] = job
 

@@ -43,6 +43,7 @@ class JobState(BaseModel):
     bound: float | None = Field(None, description="Best proven lower bound on the objective so far.")
     gap: float | None = Field(None, description="(objective - bound) / max(|objective|, 1).")
     stage: str | None = Field(None, description="Solver stage of the last progress event.")
+    worker_pid: int | None = Field(None, description="Process id of the solve's worker, once started.")
     result: RosterSolution | None = Field(None, description="The roster, once `status` is `succeeded`.")
     error: ErrorInfo | None = Field(None, description="Why the job failed (`status` `failed`).")
 
