@@ -150,7 +150,7 @@ def zone_from_offsets(instants: pd.DatetimeIndex, offsets: Sequence[float] | np.
 @functools.cache
 def _candidate_zones() -> tuple[str, ...]:
     names = sorted(zoneinfo.available_timezones())
-    first = [n for n in names if n.startswith(_PREFERRED)]
+    first = [n for family in _PREFERRED for n in names if n.startswith(family)]
     return tuple(first + [n for n in names if n not in set(first)])
 
 

@@ -75,7 +75,7 @@ def test_every_operation_quick(operations, server):
 @pytest.mark.slow
 def test_every_operation_slow(operations, server):
     before = SENT["requests"]
-    _fuzz(operations, server, 140)
+    _fuzz(operations, server, 170)
     assert SENT["requests"] - before >= 1000, SENT
 
 
