@@ -75,9 +75,12 @@ def run(requests: int = 400, concurrency: int = 16, jobs: int = 2, job_time_limi
         rng = np.random.default_rng(seed)
         kinds = rng.choice(["staffing", "forecast"], size=requests, p=[0.7, 0.3])
 
+        clients: list[httpx.Client] = []
+
         def one(kind: str) -> tuple[str, int, float]:
             if not hasattr(local, "client"):
                 local.client = httpx.Client(base_url=server.url, timeout=CAP_S + 30)
+                clients.append(local.client)
             body = staffing if kind == "staffing" else forecast
             t0 = time.perf_counter()
             try:
@@ -87,8 +90,12 @@ def run(requests: int = 400, concurrency: int = 16, jobs: int = 2, job_time_limi
             return kind, status, time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            results = list(pool.map(one, kinds))
+        try:
+            with ThreadPoolExecutor(concurrency) as pool:
+                results = list(pool.map(one, kinds))
+        finally:
+            for client in clients:
+                client.close()
         wall = time.perf_counter() - t0
         with httpx.Client(base_url=server.url, timeout=60) as c:
             deadline = time.monotonic() + job_time_limit_s + 60
