@@ -80,6 +80,23 @@ def test_every_operation_slow(operations, server):
     assert SENT["requests"] - before >= 1000, SENT
 
 
+def test_big_bodies_are_refused_without_being_read_whole(server):
+    import httpx
+
+    big = 36 * 1024 * 1024
+    declared = httpx.post(f"{server.url}/v1/staffing", content=b" " * big, timeout=60,
+                          headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and declared.json()["error"]["field"] == "body"
+
+    def chunks():  # no Content-Length: counted as it streams in
+        for _ in range(36):
+            yield b" " * (1024 * 1024)
+
+    streamed = httpx.post(f"{server.url}/v1/forecast", content=chunks(), timeout=60,
+                          headers={"content-type": "application/json"})
+    assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "limit_exceeded"
+
+
 def test_server_stops_on_sigterm(server):
     import httpx
 
