@@ -66,9 +66,10 @@ def describe(err: BaseException) -> str:
         return prefix + _pydantic(err)
     if isinstance(err, WfmError):
         line = _first_line(str(err))
-        if err.field and f"`{err.field}`" not in line and err.field not in line:
+        about_file = err.field == "path" and err.value == source  # the prefix already names the file
+        if err.field and not about_file and f"`{err.field}`" not in line and err.field not in line:
             line = f"field `{err.field}`: {line}"
-        if err.value is not None and str(err.value) not in line:
+        if err.value is not None and not about_file and str(err.value) not in line:
             line += f" (got {err.value!r})"
         return prefix + line
     if isinstance(err, OSError):
