@@ -80,7 +80,7 @@ def _solve_in_child(kwargs: dict, queue) -> None:  # pragma: no cover - runs in 
                                                ({"workers": 10000}, "workers"), ({"seed": -1}, "seed")])
 def test_solve_refuses_bad_options_with_the_field(kwargs, field):
     # in a child process with a deadline: before the fix some of these never return
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
     queue = ctx.Queue()
     child = ctx.Process(target=_solve_in_child, args=(kwargs, queue))
     child.start()
