@@ -141,3 +141,24 @@ def test_running_job_reports_objective_and_bound(client):
         assert state["objective"] is not None
     finally:
         client.delete(f"/v1/roster/jobs/{job_id}")
+
+
+def test_sync_solve_waits_for_a_slot_at_most_the_sync_cap():
+    from wfm.limits import set_limits
+
+    previous = set_limits(max_concurrent_solves=1, max_sync_time_limit_s=1.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*httpx.*")
+            with TestClient(create_app()) as c:
+                long = c.post("/v1/roster/jobs", params={"time_limit_s": 60, "workers": 1},
+                              content=_long_problem(), headers=JSON).json()["id"]
+                _wait(c, long, {"running"})
+                t0 = time.monotonic()
+                resp = c.post("/v1/roster", params={"time_limit_s": 1}, content=tiny().model_dump_json(),
+                              headers=JSON)
+                assert resp.status_code == 503 and resp.json()["error"]["field"] == "queue", resp.text
+                assert time.monotonic() - t0 < 30
+                c.delete(f"/v1/roster/jobs/{long}")
+    finally:
+        set_limits(previous)

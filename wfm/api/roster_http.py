@@ -9,6 +9,7 @@ and bound so far, and the roster once done; ``DELETE`` cancels it and ends its p
 """
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from wfm.api.errors import ErrorInfo, error_body, responses
+from wfm.api.errors import ErrorInfo, ServiceBusyError, error_body, responses
 from wfm.api.jobs import FINAL, JobManager, roster_options
 from wfm.api.schemas import ShortfallRequest
 from wfm.limits import limits
@@ -77,16 +78,22 @@ def roster_router(jobs: Callable[[], JobManager]) -> Any:
         """Solve a roster and wait for it (short limits; use the jobs for long solves)."""
         manager = jobs()
         job = manager.submit(problem.model_dump_json(), options)
+        # A synchronous caller waits at most the sync cap for a free slot, then the solve's own limit: its
+        # answer comes within about twice the cap, however long the jobs ahead of it run.
+        queue_deadline = time.monotonic() + limits().max_sync_time_limit_s
         while not job.done.is_set():
             if await request.is_disconnected():
                 manager.cancel(job.id)  # nobody will read the answer: free the cores now
                 return Response(status_code=499)
+            if job.status == "queued" and time.monotonic() > queue_deadline:
+                manager.cancel(job.id)
+                err = ServiceBusyError("no solve slot came free within the synchronous limit; retry later or "
+                                       "submit a job (POST /v1/roster/jobs)", field="queue")
+                return JSONResponse(status_code=503, content=error_body(err))
             await asyncio.sleep(POLL_S)
         if job.status == "succeeded":
             return Response(content=job.result_json, media_type="application/json")
         if job.status == "cancelled":
-            from wfm.api.errors import ServiceBusyError
-
             err = ServiceBusyError("the solve was cancelled (service shutting down); retry", field=None)
             return JSONResponse(status_code=503, content=error_body(err))
         return JSONResponse(status_code=job.error_status or 500, content=job.error)
