@@ -20,7 +20,7 @@ from typing import Any
 
 from wfm.exceptions import InvalidParameterError, LimitExceededError
 
-__all__ = ["Limits", "limits", "set_limits", "check_number"]
+__all__ = ["Limits", "limits", "set_limits", "check_number", "check_count"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Limits:
     max_body_bytes: int = 32 * 1024 * 1024
     #: Roster solves running at once in one service; more wait in the queue.
     max_concurrent_solves: int = 2
+    #: Roster solves waiting for a slot in one service; beyond this a submission gets 503.
+    max_queued_solves: int = 16
     #: Longest time a synchronous (not job) HTTP roster solve may ask for (seconds).
     max_sync_time_limit_s: float = 120.0
     #: Largest value accepted for a rate or a duration in staffing (calls, seconds); beyond it the arithmetic
@@ -109,3 +111,12 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
         cls = LimitExceededError if limit_name else InvalidParameterError
         raise cls(f"`{name}` must be <= {high:g}{where}; got {value!r}", field=name, value=value)
     return int(number) if integer else value
+
+
+def check_count(name: str, count: float, limit_name: str, *, unit: str = "rows") -> None:
+    """Raise :class:`LimitExceededError` (``field=name``, ``value=count``) if ``count`` is above the limit
+    ``limit_name``: "`history` has 3000000 rows; at most 2000000 (limit `max_rows`, WFM_MAX_ROWS)"."""
+    top = getattr(limits(), limit_name)
+    if count > top:
+        raise LimitExceededError(f"`{name}` has {count:.0f} {unit}; at most {top:g} (limit `{limit_name}`, set "
+                                 f"WFM_{limit_name.upper()} to change it)", field=name, value=int(count))

@@ -50,7 +50,7 @@ def test_domain_error_has_the_structured_shape(client):
             {"ts": "2024-01-08T09:30:00", "volume": 10.0, "aht": 180.0}]
     resp = client.post("/v1/staffing", json={"intervals": rows})
     assert resp.status_code == 422
-    detail = resp.json()["detail"]
+    detail = resp.json()["error"]
     assert detail["field"] == "aht" and "aht" in detail["message"]
 
 
@@ -72,7 +72,7 @@ def test_roster_round_trips_json_and_infeasible_is_409_with_the_clash(client):
     resp = client.post("/v1/roster", params={"time_limit_s": 5, "workers": 1},
                        content=clash.model_dump_json(), headers={"content-type": "application/json"})
     assert resp.status_code == 409, resp.text
-    detail = resp.json()["detail"]
+    detail = resp.json()["error"]
     assert detail["conflicts"] and "min_paid_minutes" in resp.text
 
 

@@ -4,4 +4,7 @@ It only translates (arguments → domain call → files); every rule lives in :m
 :mod:`wfm.erlang` and :mod:`wfm.roster`.
 """
 
-__all__: list[str] = []  # submodules: cli (command line), http (FastAPI app), schemas (request models)
+# submodules: cli (command line) and cli_errors (its one-line errors); http (FastAPI app), roster_http (its
+# roster routes), jobs (solves in worker processes), errors (exception -> status and the one error shape),
+# body (request size limit), schemas (request models)
+__all__: list[str] = []

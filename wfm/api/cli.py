@@ -11,8 +11,9 @@
     wfm report --problem P.json --solution S.json -o report.html   # one self-contained HTML page
     wfm serve --port 8000                      # HTTP service (pip install 'wfm[server]')
 
-Every command reads plain files, calls one domain function and writes its result atomically; errors from
-bad input are printed as one line naming the field and the bad value, with exit status 2.
+Every command reads plain files, calls one domain function and writes its result atomically (with the
+permissions the umask gives, into a folder that must exist); errors from bad input are printed as one line
+naming the file, the field and the bad value, with exit status 2 (:mod:`wfm.api.cli_errors`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import pandas as pd
 from wfm import __version__
 from wfm._io import atomic_write_json, atomic_write_text
 from wfm.api.cli_bid import add_bid_parser
+from wfm.api.cli_errors import INPUT_ERRORS, describe, output_dir, output_file, reading
 from wfm.api.cli_report import add_report_parser, write_demo_report
 from wfm.api.cli_tools import register as register_tools
 from wfm.api.cli_workflow import add_roster_table_options, add_workflow_commands
-from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
+from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
+from wfm.limits import check_number
 
 __all__ = ["main"]
 
@@ -52,10 +55,22 @@ def _targets(args: argparse.Namespace) -> dict[str, float | None]:
             "max_occupancy": args.max_occupancy, "shrinkage": args.shrinkage}
 
 
-def _read_frame(path: Path, time_col: str = "ts") -> pd.DataFrame:
-    frame = pd.read_csv(path)
+def _read_frame(path: Path, time_col: str = "ts", tz: str | None = None) -> pd.DataFrame:
+    """A CSV with ISO 8601 times in ``time_col`` (offsets may change across a daylight-saving day)."""
+    from wfm.exceptions import DataFormatError
+    from wfm.times import parse_timestamps
+
+    if path.is_dir():
+        raise InvalidParameterError(f"{path} is a directory; give a CSV file", field="path", value=str(path))
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise DataFormatError("the file is empty (no header row)", field="path", value=str(path)) from None
+    if frame.empty:
+        raise DataFormatError(f"the file has a header ({', '.join(map(str, frame.columns))}) but no rows",
+                              field="path", value=str(path))
     if time_col in frame.columns:
-        frame[time_col] = pd.to_datetime(frame[time_col])
+        frame[time_col] = parse_timestamps(frame[time_col], field=time_col, tz=tz)
     return frame
 
 
@@ -63,13 +78,23 @@ def _write_frame(frame: pd.DataFrame, path: Path | None) -> None:
     if path is None:
         sys.stdout.write(frame.to_csv(index=False))
     else:
-        atomic_write_text(path, frame.to_csv(index=False))
+        atomic_write_text(path, frame.to_csv(index=False), parents=False)
         print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """History → forecast → Erlang requirements → CP-SAT roster → coverage, on seeded synthetic M-shaped data."""
     import datetime as dt
+
+    from wfm.api.jobs import roster_options
+
+    check_number("agents", args.agents, low=1, high=100_000, integer=True)
+    check_number("history_weeks", args.history_weeks, low=3, high=520, integer=True)
+    check_number("calls", args.calls, low=0, low_open=True, high=1e7)
+    check_number("aht", args.aht, low=0, low_open=True, high=86_400)
+    roster_options(args.time_limit, args.workers, args.seed)
+    if args.out_dir is not None:
+        output_dir(args.out_dir)
 
     from wfm.erlang import requirements
     from wfm.forecast import forecast, generate_intervals
@@ -129,7 +154,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("   agent-intervals per day (open hours) and projected service level:")
     print(by_day.to_string(float_format=lambda x: f"{x:.2f}"))
     if args.out_dir is not None:
-        args.out_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(args.out_dir / "forecast.csv", fc.to_csv(index=False))
         atomic_write_text(args.out_dir / "requirements.csv", erlang_c.to_csv(index=False))
         atomic_write_text(args.out_dir / "problem.json", problem.model_dump_json(indent=2))
@@ -143,31 +167,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_staff(args: argparse.Namespace) -> int:
     from wfm.erlang import requirements
 
-    frame = _read_frame(args.intervals)
-    result = requirements(frame, aht=args.aht, interval_seconds=args.interval_seconds, **_targets(args))
+    output_file(args.out)
+    with reading(args.intervals):
+        frame = _read_frame(args.intervals, tz=args.tz)
+        result = requirements(frame, aht=args.aht, interval_seconds=args.interval_seconds, **_targets(args))
     _write_frame(result, args.out)
     return 0
 
 
 def cmd_roster(args: argparse.Namespace) -> int:
+    """Solve each problem file; a bad file is reported and skipped, and a summary closes the run."""
+    from wfm.api.jobs import roster_options
     from wfm.roster import RosterProblem, solve
 
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    failures = 0
+    options = roster_options(args.time_limit, args.workers, args.seed)
+    output_dir(args.out_dir)
+    outcome: dict[Path, str] = {}
+    bad_input = failures = 0
     for path in args.problems:
         name = path.stem
         try:
-            problem = RosterProblem.model_validate_json(path.read_text())
-            solution = solve(problem, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+            with reading(path):
+                if path.is_dir():
+                    raise InvalidParameterError(f"{path} is a directory; give RosterProblem JSON files",
+                                                field="path", value=str(path))
+                problem = RosterProblem.model_validate_json(path.read_bytes())
+            solution = solve(problem, **options)
         except InfeasibleError as err:
             failures += 1
+            outcome[path] = "infeasible"
             print(f"{name}: INFEASIBLE — {err}", file=sys.stderr)
             atomic_write_json(args.out_dir / f"{name}.infeasible.json",
-                              {"problem": str(path), "message": str(err), "conflicts": [str(c) for c in err.conflicts]})
+                              {"problem": str(path), **err.to_dict()})
             continue
         except NoSolutionError as err:
             failures += 1
+            outcome[path] = "no solution"
             print(f"{name}: NO SOLUTION within {args.time_limit} s — {err}", file=sys.stderr)
+            continue
+        except INPUT_ERRORS as err:
+            bad_input += 1
+            outcome[path] = "bad input"
+            print(f"wfm roster: error: {describe(err)}", file=sys.stderr)
             continue
         atomic_write_text(args.out_dir / f"{name}.solution.json", solution.model_dump_json(indent=2))
         atomic_write_text(args.out_dir / f"{name}.assignments.csv", solution.to_frame().to_csv(index=False))
@@ -175,9 +216,15 @@ def cmd_roster(args: argparse.Namespace) -> int:
                           solution.coverage_frame(problem).to_csv(index=False))
         if args.explain:
             _write_explanations(problem, solution, args.out_dir / f"{name}.shortfall")
+        outcome[path] = solution.status.lower()
         print(f"{name}: {solution.status} objective {solution.objective:g} "
               f"({len(solution.assignments)} shifts) -> {args.out_dir}", file=sys.stderr)
-    return 1 if failures else 0
+    if len(args.problems) > 1 or bad_input or failures:
+        solved = len(args.problems) - bad_input - failures
+        print(f"wfm roster: {solved} of {len(args.problems)} solved" +
+              "".join(f"; {p}: {what}" for p, what in outcome.items() if what in
+                      ("bad input", "infeasible", "no solution")), file=sys.stderr)
+    return 2 if bad_input else 1 if failures else 0
 
 
 def _write_explanations(problem, solution, stem: Path, **where: int | None) -> int:  # noqa: ANN001
@@ -186,17 +233,20 @@ def _write_explanations(problem, solution, stem: Path, **where: int | None) -> i
     from wfm.roster import explain_shortfall
 
     found = explain_shortfall(problem, solution, **where)
-    atomic_write_text(Path(f"{stem}.txt"), "".join(f"{e}\n" for e in found))
+    atomic_write_text(Path(f"{stem}.txt"), "".join(f"{e}\n" for e in found), parents=False)
     atomic_write_text(Path(f"{stem}.json"),
-                      "[" + ",\n".join(e.model_dump_json(exclude={"changes"}) for e in found) + "]\n")
+                      "[" + ",\n".join(e.model_dump_json(exclude={"changes"}) for e in found) + "]\n", parents=False)
     return len(found)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from wfm.roster import RosterProblem, RosterSolution, explain_shortfall
 
-    problem = RosterProblem.model_validate_json(args.problem.read_text())
-    solution = RosterSolution.model_validate_json(args.solution.read_text())
+    output_file(args.out)
+    with reading(args.problem):
+        problem = RosterProblem.model_validate_json(args.problem.read_bytes())
+    with reading(args.solution):
+        solution = RosterSolution.model_validate_json(args.solution.read_bytes())
     if args.out is not None:
         n = _write_explanations(problem, solution, args.out, day=args.day, interval=args.interval)
         print(f"wrote {n} short intervals to {args.out}.txt and {args.out}.json", file=sys.stderr)
@@ -211,7 +261,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     uvicorn = require_extra("uvicorn", "server")
     os.environ["WFM_DB"] = str(args.db)  # the bidding routes' ledger (create_app is built by uvicorn)
-    uvicorn.run("wfm.api.http:create_app", factory=True, host=args.host, port=args.port)
+    check_number("port", args.port, low=0, high=65535, integer=True)
+    # SIGTERM / Ctrl-C: stop accepting, let requests in flight finish (at most --grace seconds), then cancel
+    # the running solves (their processes end) in the app's shutdown.
+    uvicorn.run("wfm.api.http:create_app", factory=True, host=args.host, port=args.port,
+                timeout_graceful_shutdown=args.grace, log_level=args.log_level)
     return 0
 
 
@@ -241,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=None, help="output CSV (default: stdout)")
     p.add_argument("--aht", type=float, default=None, help="one handle time (seconds) instead of the aht column")
     p.add_argument("--interval-seconds", type=float, default=None, help="interval length; inferred from ts")
+    p.add_argument("--tz", default=None, help="IANA zone of the times (default: the one their UTC offsets fit)")
     _add_staffing_targets(p)
     p.set_defaults(func=cmd_staff)
 
@@ -269,8 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
 
     p = sub.add_parser("serve", help="run the HTTP service (needs the 'server' extra)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (0: any free port)")
+    p.add_argument("--grace", type=float, default=10.0, metavar="SECONDS",
+                   help="on SIGTERM, how long requests in flight may take to finish")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--db", type=Path, default=Path("wfm.sqlite"), help="bidding ledger database (SQLite file)")
     p.set_defaults(func=cmd_serve)
     add_bid_parser(sub)
@@ -279,9 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad input (of any kind) is one line on stderr and exit status 2."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (WfmError, ValueError, FileNotFoundError) as err:
-        print(f"wfm {args.command}: error: {err}", file=sys.stderr)
+    except INPUT_ERRORS as err:
+        print(f"wfm {args.command}: error: {describe(err)}", file=sys.stderr)
         return 2

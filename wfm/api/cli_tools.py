@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from wfm._io import atomic_write_text
+from wfm.api.cli_errors import output_file, reading
 from wfm.erlang import staffing_table
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.limits import check_number
@@ -143,17 +144,24 @@ def parse_holidays_option(text: str | None) -> Any:
     return {"country": calendar, "events": events}
 
 
-def read_history(path: Path, time_col: str) -> pd.DataFrame:
-    """A history CSV with ``time_col`` parsed as timestamps (DataFormatError naming the column if absent)."""
-    frame = pd.read_csv(path)
+def read_history(path: Path, time_col: str, tz: str | None = None) -> pd.DataFrame:
+    """A history CSV with ``time_col`` parsed as ISO 8601 timestamps in zone ``tz`` (offsets may change across a
+    daylight-saving day); a missing file, a folder, an empty file or a missing column names the file and field."""
+    from wfm.times import parse_timestamps
+
+    if path.is_dir():
+        raise InvalidParameterError(f"{path} is a directory; give a CSV file", field="path", value=str(path))
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise DataFormatError("the file is empty (no header row)", field="path", value=str(path)) from None
     if time_col not in frame.columns:
         raise DataFormatError(f"{path} lacks the time column `{time_col}` (set it with --time-col); has "
                               f"{list(frame.columns)}", field="--time-col", value=time_col)
-    try:
-        frame[time_col] = pd.to_datetime(frame[time_col])
-    except (ValueError, TypeError) as exc:
-        raise DataFormatError(f"column `{time_col}` of {path} must hold timestamps: {exc}", field=time_col,
-                              value=str(frame[time_col].iloc[0]) if len(frame) else None) from None
+    if frame.empty:
+        raise DataFormatError(f"the file has a header ({', '.join(map(str, frame.columns))}) but no rows",
+                              field="path", value=str(path))
+    frame[time_col] = parse_timestamps(frame[time_col], field=time_col, tz=tz)
     return frame
 
 
@@ -170,6 +178,7 @@ def _horizon(text: str) -> int | str:
 
 
 def _add_series_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tz", default=None, help="IANA zone of the times (default: the one their UTC offsets fit)")
     p.add_argument("--horizon", required=True, help="intervals ahead, or a duration such as 7D or 6h")
     p.add_argument("--holidays", default=None, metavar="SPEC",
                    help="special days: a calendar (IL, US-CA; needs the 'calendars' extra), dates and/or CSV files "
@@ -189,7 +198,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
     quantiles = _quantiles(args.quantiles)
     jobs = _number("--jobs", args.jobs, low=1, integer=True)
-    history = read_history(args.history, args.time_col)
+    output_file(args.out)
+    with reading(args.history):
+        history = read_history(args.history, args.time_col, tz=args.tz)
     result = forecast(history, _horizon(args.horizon), freq=args.freq, model=args.model,
                       holidays=parse_holidays_option(args.holidays),
                       quantiles=(0.1, 0.5, 0.9) if quantiles is None else quantiles, id_col=_id_cols(args.id_col),
@@ -214,7 +225,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     models = [m.strip() for m in ",".join(args.model or ["auto"]).split(",") if m.strip()]
     if not models:
         raise InvalidParameterError("`--model` must name at least one model; got none", field="--model", value="")
-    history = read_history(args.history, args.time_col)
+    output_file(args.out)
+    with reading(args.history):
+        history = read_history(args.history, args.time_col, tz=args.tz)
     cv = cross_validation(history, _horizon(args.horizon), n_windows=folds,
                           step=None if args.step is None else _horizon(args.step), models=models, freq=args.freq,
                           holidays=parse_holidays_option(args.holidays),

@@ -2,132 +2,133 @@
 
     uvicorn --factory wfm.api.http:create_app     # or: wfm serve --port 8000
 
-It only translates: request model → one domain call → response model. Domain errors map once to HTTP:
-bad input → 422, infeasible roster → 409 (with the clashing rules), no roster within the time limit → 504,
-all with the :class:`~wfm.api.schemas.ErrorDetail` shape.
+It only translates: request model → one domain call → response model. Every error has one shape,
+``{"error": {code, field, message, value}}`` (:mod:`wfm.api.errors`): bad input → 422, a body over
+``max_body_bytes`` → 413, infeasible roster → 409 (with the clashing rules), no roster within the time limit
+→ 504, solve queue full → 503. Roster solves run in worker processes (:mod:`wfm.api.jobs`), never in the
+event loop; ``/docs`` serves Swagger UI from the installed ``fastapi-offline`` package, so it works offline.
 """
 
-import re
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from wfm.api.errors import install_error_handlers, responses
 from wfm.api.http_bid import bid_router
 from wfm.api.schemas import (
-    ErrorDetail,
     ForecastRequest,
     ForecastResponse,
-    ShortfallRequest,
     StaffingRequest,
     StaffingResponse,
     StaffingRow,
 )
-from wfm.exceptions import (
-    AuthenticationError,
-    ConflictError,
-    InfeasibleError,
-    NoSolutionError,
-    NotFoundError,
-    PermissionDeniedError,
-    WfmError,
-    require_extra,
-)
+from wfm.exceptions import require_extra
+from wfm.limits import check_count, limits
+from wfm.times import parse_timestamps
 
-__all__ = ["create_app", "error_detail"]
-
-_FIELD = re.compile(r"`([A-Za-z_][\w.]*)`")
+__all__ = ["create_app"]
 
 
-def error_detail(err: Exception) -> ErrorDetail:
-    """The structured shape of a domain error: the first `quoted` name in the message is the field."""
-    message = str(err)
-    match = _FIELD.search(message)
-    got = message.rsplit("got ", 1)[1].strip() if "got " in message else None
-    return ErrorDetail(field=match.group(1) if match else None, message=message, value=got)
-
-
-def _frame(rows: list[Any]) -> pd.DataFrame:
+def _frame(rows: list[Any], where: str, tz: str | None) -> pd.DataFrame:
     frame = pd.DataFrame([r.model_dump() for r in rows])
-    frame["ts"] = pd.to_datetime(frame["ts"])
+    frame["ts"] = parse_timestamps(frame["ts"], field=f"{where}.ts", tz=tz)
     if frame["aht"].isna().all():
         frame = frame.drop(columns="aht")
     return frame
 
 
-def create_app() -> Any:
-    """Build the FastAPI application."""
-    fastapi = require_extra("fastapi", "server")
-    from fastapi.responses import JSONResponse
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, NaN and infinite values as None (JSON has no NaN)."""
+    numeric = frame.select_dtypes("number").columns
+    out = frame.astype({c: object for c in numeric})
+    for c in numeric:
+        col = pd.to_numeric(frame[c], errors="coerce")
+        out[c] = col.astype(object).where(np.isfinite(col.to_numpy(dtype=float)), None)
+    return out.to_dict(orient="records")
 
-    from wfm.roster import RosterProblem, RosterSolution, ShortInterval
+
+def _install_docs(app: Any) -> None:
+    """``/docs``: Swagger UI from local files (the ``fastapi-offline`` package's copy), no CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    try:
+        import fastapi_offline
+    except ImportError:  # pragma: no cover - the server extra installs it
+        return
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs-static", StaticFiles(directory=str(static)), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="wfm - Swagger UI",
+                                   swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-static/swagger-ui.css",
+                                   swagger_favicon_url="/docs-static/favicon.png")
+
+
+def create_app() -> Any:
+    """Build the FastAPI application (limits are read once, here, from :func:`wfm.limits.limits`)."""
+    fastapi = require_extra("fastapi", "server")
+
+    from wfm.api.body import BodyLimitMiddleware
+    from wfm.api.jobs import JobManager
+    from wfm.api.roster_http import roster_router
+
+    manager: JobManager | None = None
+
+    def jobs() -> JobManager:
+        nonlocal manager
+        if manager is None:  # started on first use, so an app that never solves forks nothing
+            manager = JobManager()
+        return manager
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        yield
+        if manager is not None:  # SIGTERM / shutdown: running solves are cancelled, their processes ended
+            manager.shutdown()
 
     app = fastapi.FastAPI(title="wfm", description="Forecast, staff and roster a contact centre.",
-                          version=__import__("wfm").__version__)
+                          version=__import__("wfm").__version__, docs_url=None, redoc_url=None,
+                          lifespan=lifespan)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=lambda: limits().max_body_bytes)
+    install_error_handlers(app)
+    _install_docs(app)
 
-    @app.exception_handler(InfeasibleError)
-    async def _infeasible(_: Any, err: InfeasibleError) -> Any:
-        detail = error_detail(err).model_dump()
-        detail["conflicts"] = [str(c) for c in err.conflicts]
-        return JSONResponse(status_code=409, content={"detail": detail})
-
-    @app.exception_handler(NoSolutionError)
-    async def _timeout(_: Any, err: NoSolutionError) -> Any:
-        return JSONResponse(status_code=504, content={"detail": error_detail(err).model_dump()})
-
-    @app.exception_handler(WfmError)
-    async def _wfm_error(_: Any, err: WfmError) -> Any:
-        return JSONResponse(status_code=422, content={"detail": error_detail(err).model_dump(mode="json")})
-
-    @app.exception_handler(ValueError)
-    async def _value_error(_: Any, err: ValueError) -> Any:
-        return JSONResponse(status_code=422, content={"detail": error_detail(err).model_dump(mode="json")})
-
-    def _status(code: int) -> Any:
-        async def handler(_: Any, err: WfmError) -> Any:
-            headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
-            return JSONResponse(status_code=code, content={"error": err.to_dict()}, headers=headers)
-
-        return handler
-
-    for cls, code in ((NotFoundError, 404), (ConflictError, 409), (AuthenticationError, 401),
-                      (PermissionDeniedError, 403)):
-        app.add_exception_handler(cls, _status(code))
     app.include_router(bid_router())
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/staffing", response_model=StaffingResponse)
+    @app.post("/v1/staffing", response_model=StaffingResponse, responses=responses(413, 422))
     def staffing(req: StaffingRequest) -> StaffingResponse:
         from wfm.erlang import requirements
 
-        frame = _frame(req.intervals)
+        check_count("intervals", len(req.intervals), "max_rows")
+        frame = _frame(req.intervals, "intervals", req.timezone)
         result = requirements(frame, aht=req.aht, interval_seconds=req.interval_seconds, id_cols=["queue"],
                               **req.targets.model_dump())
         keep = [c for c in StaffingRow.model_fields if c in result.columns]
-        return StaffingResponse(rows=[StaffingRow(**r) for r in result[keep].to_dict(orient="records")])
+        return StaffingResponse(rows=[StaffingRow(**r) for r in _records(result[keep])])
 
-    @app.post("/v1/forecast", response_model=ForecastResponse)
+    @app.post("/v1/forecast", response_model=ForecastResponse, responses=responses(413, 422))
     def forecast(req: ForecastRequest) -> ForecastResponse:
         from wfm.forecast import forecast as run_forecast
 
-        result = run_forecast(_frame(req.history), req.horizon, model=req.model, holidays=req.holidays,
-                              quantiles=tuple(req.quantiles))
+        check_count("history", len(req.history), "max_rows")
+        result = run_forecast(_frame(req.history, "history", req.timezone), req.horizon, model=req.model,
+                              holidays=req.holidays, quantiles=tuple(req.quantiles))
         result["ts"] = result["ts"].astype(str)
-        return ForecastResponse(rows=result.to_dict(orient="records"))
+        return ForecastResponse(rows=_records(result))
 
-    @app.post("/v1/roster", response_model=RosterSolution)
-    def roster(problem: RosterProblem, time_limit_s: float = 60.0, seed: int = 0,
-               workers: int | None = None) -> RosterSolution:
-        from wfm.roster import solve
-
-        return solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed)
-
-    @app.post("/v1/roster/shortfall", response_model=list[ShortInterval])
-    def shortfall(req: ShortfallRequest) -> list[ShortInterval]:
-        from wfm.roster import explain_shortfall
-
-        return explain_shortfall(req.problem, req.solution, day=req.day, interval=req.interval)
-
+    app.include_router(roster_router(jobs))
     return app

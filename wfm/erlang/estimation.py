@@ -49,10 +49,11 @@ class PatienceEstimate:
 
 def _columns(records: pd.DataFrame, cols: Sequence[str]) -> None:
     if not isinstance(records, pd.DataFrame):
-        raise InvalidParameterError(f"`records` must be a pandas DataFrame; got {type(records).__name__}")
+        raise InvalidParameterError(f"`records` must be a pandas DataFrame; got {type(records).__name__}",
+            field="records")
     missing = [c for c in cols if c not in records.columns]
     if missing:
-        raise DataFormatError(f"`records` lacks column(s) {missing}; it has {list(records.columns)}")
+        raise DataFormatError(f"`records` lacks column(s) {missing}; it has {list(records.columns)}", field="records")
 
 
 def _waits(records: pd.DataFrame, wait_col: str, abandoned_col: str,
@@ -67,7 +68,7 @@ def _waits(records: pd.DataFrame, wait_col: str, abandoned_col: str,
     if bad.any():
         rows = list(records.index[bad][:5])
         raise DataFormatError(f"column `{wait_col}` must be finite and >= 0; bad rows {rows} with values "
-                              f"{list(wait[bad][:5])}")
+                              f"{list(wait[bad][:5])}", field=wait_col)
     return wait[keep], ab[keep]
 
 
@@ -194,7 +195,7 @@ def estimate_aht(records: pd.DataFrame, *, handle_col: str = "handle_seconds", a
     bad = ans & (~np.isfinite(h) | (h < 0))
     if bad.any():
         raise DataFormatError(f"column `{handle_col}` must be finite and >= 0 for answered calls; bad rows "
-                              f"{list(records.index[bad][:5])} with values {list(h[bad][:5])}")
+                              f"{list(records.index[bad][:5])} with values {list(h[bad][:5])}", field=handle_col)
     if not ans.any():
         raise InvalidParameterError("handle time cannot be estimated without answered calls; got 0 answered")
     if by is None:

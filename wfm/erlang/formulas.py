@@ -338,6 +338,7 @@ def abandon_rate(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, patience_s
         ``P(abandon)`` in [0, 1]; 1 with 0 agents and calls offered, 0 with no calls.
     """
     if patience_seconds is None:
-        raise InvalidParameterError("`patience_seconds` must be given for abandon_rate; got None")
+        raise InvalidParameterError("`patience_seconds` must be given for abandon_rate; got None",
+            field="patience_seconds")
     scalar, shape, r = _measures(calls, aht, agents, 0.0, interval_seconds, patience_seconds, ())
     return _out(r["ab"].reshape(shape), scalar)

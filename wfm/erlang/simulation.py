@@ -41,7 +41,7 @@ def _per_interval(name: str, value: Any, m: int, check: Any) -> np.ndarray:
         return np.full(m, float(arr))
     if arr.shape != (m,):
         raise InvalidParameterError(f"`{name}` must be a scalar or have one value per interval ({m}); "
-                                    f"got shape {arr.shape}")
+                                    f"got shape {arr.shape}", field=name)
     return arr.astype(float)
 
 
@@ -82,7 +82,7 @@ def simulate_calls(calls: Any, agents: Any, aht: Any, *, interval_seconds: float
     if lam.ndim != 1:
         lam = np.atleast_1d(lam)
         if lam.ndim != 1:
-            raise InvalidParameterError(f"`calls` must be one-dimensional; got shape {lam.shape}")
+            raise InvalidParameterError(f"`calls` must be one-dimensional; got shape {lam.shape}", field="calls")
     m = lam.size
     staff = _per_interval("agents", agents, m, v.agents).astype(np.int64)
     mean_h = _per_interval("aht", aht, m, v.positive)
@@ -90,7 +90,7 @@ def simulate_calls(calls: Any, agents: Any, aht: Any, *, interval_seconds: float
     pat = None if patience_seconds is None else _per_interval("patience_seconds", patience_seconds, m,
                                                               v.positive)
     if service not in _SERVICE:
-        raise InvalidParameterError(f"`service` must be one of {_SERVICE}; got {service!r}")
+        raise InvalidParameterError(f"`service` must be one of {_SERVICE}; got {service!r}", field="service")
     cv = float(v.positive("service_cv", service_cv))
     rng = np.random.default_rng(seed)
 
@@ -219,7 +219,7 @@ def summarize_calls(records: pd.DataFrame, agents: Any, *, interval_seconds: flo
     staff = np.broadcast_to(staff_arr, (n_intervals,)).astype(np.int64) if staff_arr.size == 1 else staff_arr
     if staff.size != n_intervals:
         raise InvalidParameterError(f"`agents` must have one value per interval ({n_intervals}); "
-                                    f"got {staff.size}")
+                                    f"got {staff.size}", field="agents")
     iv = records["interval"].to_numpy()
     ans = records["answered"].to_numpy(dtype=bool)
     aband = records["abandoned"].to_numpy(dtype=bool)

@@ -29,6 +29,7 @@ from wfm.erlang import _validate as v
 from wfm.erlang._special import log_r
 from wfm.erlang.formulas import _a_asa_core, _a_core, _measures
 from wfm.exceptions import DataFormatError, InvalidParameterError
+from wfm.limits import check_count
 
 __all__ = ["required_agents", "requirements", "apply_shrinkage", "STAFFING_ATTRS"]
 
@@ -265,7 +266,8 @@ def _target(name: str, value: Any, *, closed_right: bool = False) -> np.ndarray 
     bad = ~(arr > 0) | ~upper_ok
     if bad.any():
         interval = "(0, 1]" if closed_right else "(0, 1)"
-        raise InvalidParameterError(f"`{name}` must be in {interval}; got {arr[bad].ravel()[0].item()!r}")
+        first = arr[bad].ravel()[0].item()
+        raise InvalidParameterError(f"`{name}` must be in {interval}; got {first!r}", field=name, value=first)
     return arr
 
 
@@ -317,18 +319,18 @@ def required_agents(calls: ArrayLike, aht: ArrayLike, *, service_level: ArrayLik
     sl_t = _target("service_level", service_level)
     occ_t = _target("max_occupancy", max_occupancy, closed_right=True)
     ab_t = _target("max_abandon", max_abandon)
-    asa_t = None if asa_seconds is None else v.positive("asa_seconds", asa_seconds)
-    answer = v.nonnegative("answer_seconds", answer_seconds)
+    asa_t = None if asa_seconds is None else v.positive("asa_seconds", asa_seconds, bounded=False)
+    answer = v.nonnegative("answer_seconds", answer_seconds, bounded=False)
     pat = None if patience_seconds is None else v.positive("patience_seconds", patience_seconds)
     shr = v.shrinkage(shrinkage)
     if ab_t is not None and pat is None:
         raise InvalidParameterError(
-            "`max_abandon` needs `patience_seconds` (Erlang A); got patience_seconds=None"
+            "`max_abandon` needs `patience_seconds` (Erlang A); got patience_seconds=None", field="patience_seconds"
         )
     if sl_t is None and occ_t is None and asa_t is None and ab_t is None:
         raise InvalidParameterError(
             "at least one target is needed (`service_level`, `max_occupancy`, `asa_seconds`, `max_abandon`); "
-            "got none"
+            "got none", field="service_level"
         )
     parts = {"a": a, "h": h, "answer": answer, "shr": shr}
     for name, val in (("sl", sl_t), ("occ", occ_t), ("ab", ab_t), ("asa", asa_t), ("pat", pat)):
@@ -457,15 +459,25 @@ def _bad_rows(frame: pd.DataFrame, mask: np.ndarray) -> list[Any]:
     return list(frame.index[mask][:5])
 
 
-def _infer_interval_seconds(frame: pd.DataFrame, time_col: str, group_cols: Sequence[str]) -> np.ndarray:
-    """Interval length per row: the smallest positive spacing of ``time_col`` within each group.
+def _infer_interval_seconds(frame: pd.DataFrame, time_col: str, group_cols: Sequence[str],
+                            given: float | None = None) -> np.ndarray:
+    """Interval length per row: ``given``, or the smallest positive spacing of ``time_col`` within each group.
 
     The smallest spacing, not the most common one, so that gaps (closed nights, missing rows) do not count;
     computed on UTC nanoseconds, so daylight-saving days with 92 or 100 intervals are handled like others.
+    Each series must be a grid: no timestamp twice, every gap a whole number of intervals, and an interval
+    that divides a day (09:00, 09:17, 10:00 is not 17-minute staffing but a data error).
     """
-    ts = pd.to_datetime(frame[time_col])
+    ts = frame[time_col]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        from wfm.times import parse_timestamps
+
+        ts = parse_timestamps(ts, field=time_col)
     if isinstance(ts.dtype, pd.DatetimeTZDtype):
         ts = ts.dt.tz_convert(None)
+    if ts.isna().any():
+        raise DataFormatError(f"column `{time_col}` has missing timestamps; bad rows "
+                              f"{_bad_rows(frame, ts.isna().to_numpy())}", field=time_col, value=None)
     ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     if group_cols:
         codes = frame.groupby(list(group_cols), sort=False, dropna=False, observed=True).ngroup().to_numpy()
@@ -474,17 +486,40 @@ def _infer_interval_seconds(frame: pd.DataFrame, time_col: str, group_cols: Sequ
     order = np.lexsort((ns, codes))
     g, t = codes[order], ns[order]
     gap = np.diff(t) / 1e9
-    valid = (g[1:] == g[:-1]) & (gap > 0)
+    same = g[1:] == g[:-1]
+    dup = same & (gap == 0)
+    if dup.any():
+        rows = frame.index[order[1:][dup]][:5]
+        raise DataFormatError(f"column `{time_col}` has duplicated timestamps within a series: rows {list(rows)} "
+                              f"at {frame.loc[rows[0], time_col]}", field=time_col,
+                              value=str(frame.loc[rows[0], time_col]))
+    valid = same & (gap > 0)
     n_groups = int(codes.max()) + 1 if codes.size else 0
     per_group = np.full(n_groups, np.inf)
     np.minimum.at(per_group, g[1:][valid], gap[valid])
     if not np.isfinite(per_group).any():
+        if given is not None:
+            return np.full(len(frame), float(given))
         raise InvalidParameterError(
             f"`interval_seconds` cannot be inferred from `{time_col}` (fewer than two distinct times per "
-            "series); pass interval_seconds"
+            "series); pass interval_seconds", field="interval_seconds"
         )
     # A series with a single row takes the spacing seen elsewhere.
     per_group[~np.isfinite(per_group)] = per_group[np.isfinite(per_group)].min()
+    if given is not None:
+        per_group[:] = given
+    step = per_group[g[1:]]
+    off = valid & (np.abs(gap / step - np.round(gap / step)) > 1e-9)
+    if off.any():
+        rows = frame.index[order[1:][off]][:5]
+        raise DataFormatError(f"column `{time_col}` is not a regular grid of {step[off][0]:g}-second intervals: "
+                              f"rows {list(rows)} (from {frame.loc[rows[0], time_col]}) are off it",
+                              field=time_col, value=str(frame.loc[rows[0], time_col]))
+    uneven = (86400.0 / per_group) % 1 > 1e-9
+    if given is None and uneven.any():
+        raise DataFormatError(f"column `{time_col}`: the spacing of {per_group[uneven][0]:g} s does not divide a "
+                              "day, so it is not an interval length; pass `interval_seconds` if it really is one",
+                              field=time_col, value=float(per_group[uneven][0]))
     return per_group[codes]
 
 
@@ -526,19 +561,22 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
         :func:`wfm.roster.staffing_handoff` carries them to the roster without restating them.
     """
     if not isinstance(intervals, pd.DataFrame):
-        raise InvalidParameterError(f"`intervals` must be a pandas DataFrame; got {type(intervals).__name__}")
+        raise InvalidParameterError(f"`intervals` must be a pandas DataFrame; got {type(intervals).__name__}",
+                                    field="intervals", value=type(intervals).__name__)
+    check_count("intervals", len(intervals), "max_rows")
     needed = [volume_col] + ([] if aht is not None else [aht_col])
     if interval_seconds is None:
         needed.append(time_col)
     missing = [c for c in needed if c not in intervals.columns]
     if missing:
-        raise DataFormatError(f"`intervals` lacks column(s) {missing}; it has {list(intervals.columns)}")
+        raise DataFormatError(f"`intervals` lacks column(s) {missing}; it has {list(intervals.columns)}",
+                              field=missing[0], value=None)
     vol = pd.to_numeric(intervals[volume_col], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(vol) | (vol < 0)
     if bad.any():
         raise DataFormatError(
             f"column `{volume_col}` must be finite and >= 0; bad rows {_bad_rows(intervals, bad)} "
-            f"with values {list(vol[bad][:5])}"
+            f"with values {list(vol[bad][:5])}", field=volume_col, value=float(vol[bad][0])
         )
     if aht is None:
         h = pd.to_numeric(intervals[aht_col], errors="coerce").to_numpy(dtype=float)
@@ -549,18 +587,23 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
         if bad.any():
             raise DataFormatError(
                 f"column `{aht_col}` must be finite and > 0 where calls > 0 (NaN or 0 only without calls); "
-                f"bad rows {_bad_rows(intervals, bad)} with values {list(h[bad][:5])}"
+                f"bad rows {_bad_rows(intervals, bad)} with values {list(h[bad][:5])}", field=aht_col,
+                value=float(h[bad][0])
             )
     else:
         h = np.broadcast_to(v.positive("aht", aht), vol.shape).astype(float)
+    if id_cols is None:
+        id_cols = [c for c in intervals.columns if c not in (time_col, volume_col, aht_col)
+                   and not pd.api.types.is_numeric_dtype(intervals[c])
+                   and not pd.api.types.is_datetime64_any_dtype(intervals[c])]
     if interval_seconds is None:
-        if id_cols is None:
-            id_cols = [c for c in intervals.columns if c not in (time_col, volume_col, aht_col)
-                       and not pd.api.types.is_numeric_dtype(intervals[c])
-                       and not pd.api.types.is_datetime64_any_dtype(intervals[c])]
         secs = _infer_interval_seconds(intervals, time_col, list(id_cols))
     else:
-        secs = np.broadcast_to(v.positive("interval_seconds", interval_seconds), vol.shape).astype(float)
+        given = v.positive("interval_seconds", interval_seconds)
+        if time_col in intervals.columns and given.ndim == 0 and len(intervals) > 1:
+            # the rows must still be a grid of that interval: no duplicates, no overlapping intervals
+            _infer_interval_seconds(intervals, time_col, list(id_cols), given=float(given))
+        secs = np.broadcast_to(given, vol.shape).astype(float)
     n_phone = required_agents(vol, h, service_level=service_level, answer_seconds=answer_seconds,
                               interval_seconds=secs, max_occupancy=max_occupancy, asa_seconds=asa_seconds,
                               patience_seconds=patience_seconds, max_abandon=max_abandon)

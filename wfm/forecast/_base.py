@@ -32,7 +32,7 @@ def check_int(name: str, value: Any, minimum: int, unit: str = "") -> int:
     ok = (not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
           and bool(np.isfinite(value)) and int(value) == value and value >= minimum)
     if not ok:
-        raise InvalidParameterError(f"`{name}` must be an integer >= {minimum}{unit}; got {value!r}")
+        raise InvalidParameterError(f"`{name}` must be an integer >= {minimum}{unit}; got {value!r}", field=name)
     return int(value)
 
 
@@ -200,17 +200,19 @@ class Forecaster:
             Special days in the history and the horizon (see :mod:`wfm.forecast.holidays`).
         """
         if not 0 < self.interval_level < 1:
-            raise InvalidParameterError(f"`interval_level` must be in (0, 1); got {self.interval_level!r}")
+            raise InvalidParameterError(f"`interval_level` must be in (0, 1); got {self.interval_level!r}",
+                field="interval_level")
         check_int("calibration_windows", self.calibration_windows, 0)
         if not isinstance(y, pd.Series) or not isinstance(y.index, pd.DatetimeIndex):
-            raise DataFormatError("`y` must be a pandas Series with a DatetimeIndex of interval starts")
+            raise DataFormatError("`y` must be a pandas Series with a DatetimeIndex of interval starts", field="y")
         step = y.index.freq if y.index.freq is not None else pd.infer_freq(y.index)
         if step is None:
-            raise DataFormatError("`y` index must be a regular grid; use wfm.forecast.forecast for raw frames")
+            raise DataFormatError("`y` index must be a regular grid; use wfm.forecast.forecast for raw frames",
+                field="y")
         step = pd.Timedelta(pd.tseries.frequencies.to_offset(step))
         vals = y.to_numpy(dtype=float)
         if not np.all(np.isfinite(vals)) or np.any(vals < 0):
-            raise DataFormatError("`y` must be finite calls >= 0 per interval")
+            raise DataFormatError("`y` must be finite calls >= 0 per interval", field="y")
         need = self.min_history(step)
         if len(y) < need:
             raise DataFormatError(
@@ -271,7 +273,8 @@ class Forecaster:
         """
         self._check_fitted()
         if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-            raise InvalidParameterError(f"`horizon` must be an integer >= 1 intervals; got {horizon!r}")
+            raise InvalidParameterError(f"`horizon` must be an integer >= 1 intervals; got {horizon!r}",
+                field="horizon")
         mu = np.clip(np.asarray(self._predict_mean(int(horizon)), dtype=float), 0.0, None)
         ts = pd.date_range(self.last_ts_ + self.step_, periods=int(horizon), freq=self.step_)
         closed = getattr(self, "closed_", None)
@@ -284,7 +287,8 @@ class Forecaster:
         alpha = self.dispersion_ + np.asarray(self._extra_dispersion(int(horizon)), dtype=float)
         for q in sorted(set(float(x) for x in (quantiles or ()))):
             if not 0 < q < 1:
-                raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles or ())!r}")
+                raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles or ())!r}",
+                    field="quantiles")
             v = nb_quantiles(mu, alpha, q)
             if q < 0.5:
                 v = np.minimum(v, mu)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.exceptions import DataFormatError, InvalidParameterError
+from wfm.limits import check_count, check_number, limits
 
 __all__ = ["calls_to_intervals", "quantile_name", "parse_horizon", "QueueSeries", "prepare_history"]
 
@@ -41,7 +42,7 @@ def check_quantiles(quantiles: Sequence[float] | None) -> tuple[float, ...]:
     qs = tuple(float(q) for q in quantiles)
     bad = [q for q in qs if not 0.0 < q < 1.0]
     if bad:
-        raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles)!r}")
+        raise InvalidParameterError(f"`quantiles` must all be in (0, 1); got {list(quantiles)!r}", field="quantiles")
     return tuple(sorted(set(qs)))
 
 
@@ -58,9 +59,11 @@ def check_freq(freq: str | pd.Timedelta) -> pd.Timedelta:
     try:
         step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)) if isinstance(freq, str) else pd.Timedelta(freq)
     except (ValueError, TypeError) as exc:
-        raise InvalidParameterError(f"`freq` must be an interval such as '15min' or '30min'; got {freq!r}") from exc
+        raise InvalidParameterError(f"`freq` must be an interval such as '15min' or '30min'; got {freq!r}",
+            field="freq") from exc
     if step <= pd.Timedelta(0) or _DAY % step != pd.Timedelta(0):
-        raise InvalidParameterError(f"`freq` must be a positive interval that divides one day; got {freq!r}")
+        raise InvalidParameterError(f"`freq` must be a positive interval that divides one day; got {freq!r}",
+            field="freq")
     return step
 
 
@@ -75,26 +78,31 @@ def parse_horizon(horizon: int | str | pd.Timedelta, step: pd.Timedelta) -> int:
         Interval length.
     """
     if isinstance(horizon, bool):
-        raise InvalidParameterError(f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}")
+        raise InvalidParameterError(f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}",
+            field="horizon")
     if isinstance(horizon, (int, np.integer)):
         n = int(horizon)
     elif isinstance(horizon, (float, np.floating)):
         # a count computed in floating point (7 * 96 / 1); a fractional count of intervals is an error
         if not np.isfinite(horizon) or horizon != int(horizon):
             raise InvalidParameterError(
-                f"`horizon` must be a whole number of intervals or a duration like '14D'; got {horizon!r}")
+                f"`horizon` must be a whole number of intervals or a duration like '14D'; got {horizon!r}",
+                    field="horizon")
         n = int(horizon)
     else:
         try:
             dur = pd.Timedelta(horizon)
         except (ValueError, TypeError) as exc:
             raise InvalidParameterError(
-                f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}") from exc
+                f"`horizon` must be an int >= 1 or a duration like '14D'; got {horizon!r}", field="horizon") from exc
         if dur % step != pd.Timedelta(0):
-            raise InvalidParameterError(f"`horizon` must be a whole number of {step} intervals; got {horizon!r}")
+            raise InvalidParameterError(f"`horizon` must be a whole number of {step} intervals; got {horizon!r}",
+                field="horizon")
         n = int(dur / step)
     if n < 1:
-        raise InvalidParameterError(f"`horizon` must be at least 1 interval; got {horizon!r}")
+        raise InvalidParameterError(f"`horizon` must be at least 1 interval; got {horizon!r}", field="horizon")
+    # a horizon of a trillion intervals would try to allocate terabytes before failing
+    check_number("horizon", n, high=limits().max_horizon_intervals, limit_name="max_horizon_intervals")
     return n
 
 
@@ -115,7 +123,8 @@ def _to_frame(history: pd.DataFrame | pd.Series, time_col: str, target_col: str)
                 f"a Series history needs a DatetimeIndex of interval starts; got {type(history.index).__name__}")
         return pd.DataFrame({time_col: history.index, target_col: history.to_numpy()})
     if not isinstance(history, pd.DataFrame):
-        raise DataFormatError(f"`history` must be a DataFrame or a Series; got {type(history).__name__}")
+        raise DataFormatError(f"`history` must be a DataFrame or a Series; got {type(history).__name__}",
+            field="history")
     return history
 
 
@@ -124,7 +133,8 @@ def infer_step(ts: pd.Series, time_col: str) -> pd.Timedelta:
     diffs = ts.diff().dropna()
     diffs = diffs[diffs > pd.Timedelta(0)]
     if diffs.empty:
-        raise DataFormatError(f"cannot infer the interval from column `{time_col}`: fewer than 2 distinct times")
+        raise DataFormatError(f"cannot infer the interval from column `{time_col}`: fewer than 2 distinct times",
+            field=time_col)
     return pd.Timedelta(diffs.mode().iloc[0])
 
 
@@ -143,22 +153,25 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     missing = [c for c in ids if c not in frame.columns]
     if missing and ids != ["queue"] and not isinstance(history, pd.Series):
         # the default id column may be absent (one queue); one the caller named must be there
-        raise DataFormatError(f"`id_col` names column(s) {missing} that history lacks; has {list(frame.columns)}")
+        raise DataFormatError(f"`id_col` names column(s) {missing} that history lacks; has {list(frame.columns)}",
+            field="id_col")
     ids = [c for c in ids if c in frame.columns]
     for col in (time_col, target_col):
         if col not in frame.columns:
-            raise DataFormatError(f"history lacks column `{col}`; has {list(frame.columns)}")
+            raise DataFormatError(f"history lacks column `{col}`; has {list(frame.columns)}", field=col)
     if frame.empty:
-        raise DataFormatError("history is empty")
+        raise DataFormatError("history is empty", field="history")
+    check_count("history", len(frame), "max_rows")
     ts = frame[time_col]
     if not pd.api.types.is_datetime64_any_dtype(ts):
         try:
             ts = pd.to_datetime(ts)
         except (ValueError, TypeError) as exc:
             raise DataFormatError(
-                f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}") from exc
+                f"column `{time_col}` must hold timestamps; got dtype {frame[time_col].dtype}", field=time_col) from exc
     if ts.isna().any():
-        raise DataFormatError(f"column `{time_col}` has missing timestamps: {_rows(frame, ts.isna(), [time_col])}")
+        raise DataFormatError(f"column `{time_col}` has missing timestamps: {_rows(frame, ts.isna(), [time_col])}",
+            field=time_col)
     aware = getattr(ts.dt, "tz", None) is not None
     instants = ts.dt.tz_convert("UTC").dt.tz_localize(None) if aware else ts
     if aware:
@@ -168,11 +181,12 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
     bad = vol.isna().to_numpy() | ~np.isfinite(vol.to_numpy(dtype=float, na_value=np.nan))
     if bad.any():
         raise DataFormatError(f"column `{target_col}` must be finite numbers (no NaN); "
-                              f"{int(bad.sum())} bad row(s): {_rows(frame, bad, [time_col, target_col])}")
+                              f"{int(bad.sum())} bad row(s): {_rows(frame, bad, [time_col, target_col])}",
+                                  field=target_col)
     neg = (vol < 0).to_numpy()
     if neg.any():
         raise DataFormatError(f"column `{target_col}` must be >= 0 calls; {int(neg.sum())} negative row(s): "
-                              f"{_rows(frame, neg, [time_col, target_col])}")
+                              f"{_rows(frame, neg, [time_col, target_col])}", field=target_col)
     has_aht = aht_col in frame.columns
     work = pd.DataFrame({"_ts": ts.to_numpy(), "_abs": instants.to_numpy(), "_y": vol.to_numpy(dtype=float)},
                         index=frame.index)
@@ -191,11 +205,11 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         unsorted = (dif < pd.Timedelta(0)).to_numpy()
         if unsorted.any():
             raise DataFormatError(f"column `{time_col}` must be sorted within each queue; out of order at "
-                                  f"{_rows(frame.loc[g.index], unsorted, [*ids, time_col])}")
+                                  f"{_rows(frame.loc[g.index], unsorted, [*ids, time_col])}", field=time_col)
         dup = (dif == pd.Timedelta(0)).to_numpy()
         if dup.any():
             raise DataFormatError(f"column `{time_col}` has duplicated timestamps: "
-                                  f"{_rows(frame.loc[g.index], dup, [*ids, time_col])}")
+                                  f"{_rows(frame.loc[g.index], dup, [*ids, time_col])}", field=time_col)
         if aware and g["_ts"].duplicated().any():
             # the repeated wall-clock hour of a daylight-saving day: one interval holding both occurrences
             g = _merge_repeated_hour(g, has_aht)
@@ -203,18 +217,20 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         qstep = step if step is not None else infer_step(t, time_col)
         if _DAY % qstep != pd.Timedelta(0):
             raise DataFormatError(f"column `{time_col}`: inferred interval {qstep} does not divide a day; "
-                                  f"pass `freq`")
+                                  f"pass `freq`", field=time_col)
         off = ((t - t.iloc[0].normalize()) % qstep != pd.Timedelta(0)).to_numpy()
         if off.any():
             raise DataFormatError(f"column `{time_col}` has irregular intervals (not on the {qstep} grid): "
-                                  f"{_rows(frame.loc[g.index], off, [*ids, time_col])}")
+                                  f"{_rows(frame.loc[g.index], off, [*ids, time_col])}", field=time_col)
         if common is not None and qstep != common:
             raise DataFormatError(f"column `{time_col}`: queues have different intervals ({qstep} vs "
-                                  f"{common}); pass `freq` or forecast them separately")
+                                  f"{common}); pass `freq` or forecast them separately", field=time_col)
         common = qstep
         gaps = t.diff().iloc[1:]
         if len(gaps):
             finest = min(finest, gaps.min()) if finest is not None else gaps.min()
+        # the grid fills closed hours with zeros: two rows a century apart must not become millions of rows
+        check_count(time_col, (t.iloc[-1] - t.iloc[0]) / qstep + 1, "max_rows", unit="intervals from first to last")
         grid = pd.date_range(t.iloc[0], t.iloc[-1], freq=qstep)
         y = pd.Series(g["_y"].to_numpy(), index=pd.DatetimeIndex(t.to_numpy()))
         observed = grid.isin(y.index)
@@ -233,7 +249,7 @@ def prepare_history(history: pd.DataFrame | pd.Series, *, freq: str | pd.Timedel
         raise DataFormatError(
             f"`freq` is {freq!r} but no two rows of `{time_col}` are {step} apart (the finest spacing is "
             f"{finest}): every interval in between would be read as closed (0 calls); pass the data's own "
-            f"interval as `freq`, or give the intervals without calls as rows with volume 0")
+            f"interval as `freq`, or give the intervals without calls as rows with volume 0", field="freq")
     return out, common, ids
 
 
@@ -301,11 +317,11 @@ def calls_to_intervals(records: pd.DataFrame, freq: str = "30min", *, arrival_co
     """
     step = check_freq(freq)
     if arrival_col not in records.columns:
-        raise DataFormatError(f"records lack column `{arrival_col}`; have {list(records.columns)}")
+        raise DataFormatError(f"records lack column `{arrival_col}`; have {list(records.columns)}", field=arrival_col)
     arr = pd.to_datetime(records[arrival_col])
     if arr.isna().any():
         raise DataFormatError(f"column `{arrival_col}` has missing times: "
-                              f"{_rows(records, arr.isna(), [arrival_col])}")
+                              f"{_rows(records, arr.isna(), [arrival_col])}", field=arrival_col)
     n = len(records)
     work = pd.DataFrame({
         "ts": arr.dt.floor(step).to_numpy(),
@@ -319,7 +335,7 @@ def calls_to_intervals(records: pd.DataFrame, freq: str = "30min", *, arrival_co
           if handle_col in records.columns else np.full(n, np.nan))
     if np.any(hs < 0):
         raise DataFormatError(f"column `{handle_col}` must be >= 0 seconds: "
-                              f"{_rows(records, hs < 0, [arrival_col, handle_col])}")
+                              f"{_rows(records, hs < 0, [arrival_col, handle_col])}", field=handle_col)
     work["_hsum"] = np.where(np.isfinite(hs), hs, 0.0)
     work["_hn"] = np.isfinite(hs).astype(float)
     use_id = id_col is not None and id_col in records.columns
@@ -330,7 +346,7 @@ def calls_to_intervals(records: pd.DataFrame, freq: str = "30min", *, arrival_co
     lo = pd.Timestamp(start) if start is not None else (arr.min().floor("D") if n else None)
     hi = pd.Timestamp(end) if end is not None else (arr.max().floor("D") + _DAY if n else None)
     if lo is None or hi is None:
-        raise DataFormatError("records are empty; pass `start` and `end` to build an all-zero grid")
+        raise DataFormatError("records are empty; pass `start` and `end` to build an all-zero grid", field="start")
     work = work[(work["ts"] >= lo) & (work["ts"] < hi)]
     agg = work.groupby(keys, sort=True)[["volume", "answered", "abandoned", "_hsum", "_hn"]].sum()
     grid = pd.date_range(lo, hi, freq=step, inclusive="left")

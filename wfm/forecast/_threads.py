@@ -57,7 +57,7 @@ def limit_worker_threads() -> None:
 def check_n_jobs(n_jobs: Any) -> int:
     """``n_jobs`` (worker processes) as an int >= 1, or an error naming it."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise InvalidParameterError(f"`n_jobs` must be an integer >= 1; got {n_jobs!r}")
+        raise InvalidParameterError(f"`n_jobs` must be an integer >= 1; got {n_jobs!r}", field="n_jobs")
     return int(n_jobs)
 
 

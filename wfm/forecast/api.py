@@ -46,7 +46,8 @@ def forecast_aht(aht: pd.Series, volume: pd.Series, future: pd.DatetimeIndex, *,
     Parameters
     ----------
     aht : pandas.Series
-        Average handle time per past interval, seconds (NaN where no calls), on the index of ``volume``.
+        Average handle time per past interval, seconds (NaN where no calls), on the index of ``volume``;
+        intervals with an AHT of 0 (or NaN) are not measurements and are left out.
     volume : pandas.Series
         Calls per past interval (the weights), with a DatetimeIndex of interval starts.
     future : pandas.DatetimeIndex
@@ -63,9 +64,12 @@ def forecast_aht(aht: pd.Series, volume: pd.Series, future: pd.DatetimeIndex, *,
     v = volume.to_numpy(dtype=float)
     idx = volume.index
     recent = idx >= idx[-1] - pd.Timedelta(weeks=int(weeks))
-    ok = recent & np.isfinite(a) & (v > 0)
+    # A handle time of 0 with calls is a recording gap (all abandoned, a logging fault), not a measurement:
+    # averaged in, it could give a future interval with calls an AHT of 0, which staffing rightly refuses.
+    measured = np.isfinite(a) & (a > 0) & (v > 0)
+    ok = recent & measured
     if not ok.any():
-        ok = np.isfinite(a) & (v > 0)
+        ok = measured
     if not ok.any():
         return np.full(len(future), np.nan)
     tod = (idx - idx.normalize()).to_numpy()
@@ -147,7 +151,7 @@ def forecast(history: pd.DataFrame | pd.Series, horizon: int | str, *, freq: str
             raise DataFormatError(
                 f"history of {series_name(ids, qs.key)} is too short for model {spec.alias!r}: {len(qs.volume)} "
                 f"intervals ({len(qs.volume) / per_day(step):.1f} days); needs at least {need} intervals "
-                f"({need / per_day(step):.0f} days) in column `{time_col}`")
+                f"({need / per_day(step):.0f} days) in column `{time_col}`", field=time_col)
     parts = map_jobs(_forecast_one, [(qs, spec, h, hol, qlevels, target_col) for qs in queues], workers)
     out = concat_queues(queues, ids, parts, time_col)
     if tz is not None:
@@ -205,23 +209,24 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
         the last observed one; column ``intraday_factor`` holds the applied multiplier (1 elsewhere).
     """
     if not np.isfinite(level_cv) or level_cv <= 0:
-        raise InvalidParameterError(f"`level_cv` must be > 0; got {level_cv!r}")
+        raise InvalidParameterError(f"`level_cv` must be > 0; got {level_cv!r}", field="level_cv")
     for col in (time_col, target_col):
         for name, frame in (("forecast_df", forecast_df), ("observed_today", observed_today)):
             if col not in frame.columns:
-                raise DataFormatError(f"`{name}` lacks column `{col}`; has {list(frame.columns)}")
+                raise DataFormatError(f"`{name}` lacks column `{col}`; has {list(frame.columns)}", field=name)
     ids = [c for c in id_list(id_col) if c in forecast_df.columns]
     lost = [c for c in ids if c not in observed_today.columns and forecast_df[c].nunique(dropna=False) > 1]
     if lost:
         # without the id, one queue's calls would rescale every queue's forecast
         raise DataFormatError(f"`observed_today` lacks id column(s) {lost} that tell the queues of `forecast_df` "
-                              f"apart; has {list(observed_today.columns)}")
+                              f"apart; has {list(observed_today.columns)}", field="observed_today")
     ids = [c for c in ids if c in observed_today.columns]
     obs_vol = pd.to_numeric(observed_today[target_col], errors="coerce")
     bad = obs_vol.isna() | (obs_vol < 0)
     if bad.any():
         rows = observed_today.loc[bad, [time_col, target_col]].head(5).to_dict("records")
-        raise DataFormatError(f"column `{target_col}` of `observed_today` must be >= 0 calls; got {rows}")
+        raise DataFormatError(f"column `{target_col}` of `observed_today` must be >= 0 calls; got {rows}",
+            field=target_col)
     k = 1.0 / level_cv ** 2
     out = forecast_df.copy()
     out["intraday_factor"] = 1.0
@@ -239,7 +244,7 @@ def reforecast_intraday(forecast_df: pd.DataFrame, observed_today: pd.DataFrame,
         matched = fc[fc[time_col].isin(pd.DatetimeIndex(obs[time_col]))]
         if matched.empty:
             raise DataFormatError(f"`observed_today` times of {series_name(ids, key)} are not in `forecast_df`; "
-                                  f"first: {obs[time_col].iloc[0]!r}")
+                                  f"first: {obs[time_col].iloc[0]!r}", field="observed_today")
         f_sofar = float(matched[target_col].sum())
         o_sofar = float(pd.to_numeric(obs[target_col]).sum())
         theta = (k + o_sofar) / (k + f_sofar)

@@ -42,7 +42,8 @@ def make_model(model: str | Forecaster) -> Forecaster:
             return AutoForecaster()
         if key in MODELS:
             return MODELS[key]()
-    raise InvalidParameterError(f"`model` must be 'auto', one of {sorted(MODELS)} or a Forecaster; got {model!r}")
+    raise InvalidParameterError(f"`model` must be 'auto', one of {sorted(MODELS)} or a Forecaster; got {model!r}",
+        field="model")
 
 
 class AutoForecaster(Forecaster):
@@ -84,7 +85,7 @@ class AutoForecaster(Forecaster):
         check_int("n_windows", self.n_windows, 0)
         check_int("ensemble_size", self.ensemble_size, 1)
         if not self.candidates:
-            raise InvalidParameterError("`candidates` must name at least one model; got ()")
+            raise InvalidParameterError("`candidates` must name at least one model; got ()", field="candidates")
         models = [make_model(c).clone(calibration_windows=0, interval_level=self.interval_level)
                   for c in self.candidates]
         models = [m for m in models if len(y) >= m.min_history(self.step_)]

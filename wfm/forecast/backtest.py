@@ -90,13 +90,13 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
         history for hold NaN.
     """
     if int(n_windows) != n_windows or n_windows < 1:
-        raise InvalidParameterError(f"`n_windows` must be an integer >= 1; got {n_windows!r}")
+        raise InvalidParameterError(f"`n_windows` must be an integer >= 1; got {n_windows!r}", field="n_windows")
     workers = check_n_jobs(n_jobs)
     qlevels = check_quantiles(quantiles)
     specs = [make_model(m) for m in models]
     aliases = [m.alias for m in specs]
     if len(set(aliases)) != len(aliases):
-        raise InvalidParameterError(f"`models` must have distinct aliases; got {aliases}")
+        raise InvalidParameterError(f"`models` must have distinct aliases; got {aliases}", field="models")
     hol = normalize_holidays(holidays)
     queues, istep, ids = prepare_history(history, freq=freq, id_col=id_col, time_col=time_col,
                                          target_col=target_col)
@@ -109,7 +109,7 @@ def cross_validation(history: pd.DataFrame | pd.Series, h: int | str, *, n_windo
             raise DataFormatError(
                 f"history of {series_name(ids, qs.key)} has {len(qs.volume)} intervals "
                 f"({len(qs.volume) / per_day(istep):.1f} days) in column `{time_col}`; {n_windows} windows of "
-                f"{hh} with step {ss} need at least {need}")
+                f"{hh} with step {ss} need at least {need}", field=time_col)
         jobs.append((qs.volume, specs, hh, int(n_windows), ss, hol, qlevels, target_col))
     out = concat_queues(queues, ids, map_jobs(_cv_one, jobs, workers), time_col)
     tz = time_zone(history, time_col)

@@ -37,7 +37,7 @@ class SeasonalNaive(Forecaster):
 
     def _fit(self, y: pd.Series) -> None:
         if self.season not in ("week", "day"):
-            raise InvalidParameterError(f"`season` must be 'week' or 'day'; got {self.season!r}")
+            raise InvalidParameterError(f"`season` must be 'week' or 'day'; got {self.season!r}", field="season")
         m = per_day(self.step_) * (7 if self.season == "week" else 1)
         self.last_season_ = y.to_numpy(dtype=float)[-m:].copy()
 

@@ -39,11 +39,13 @@ def model_columns(df: pd.DataFrame, target_col: str = "volume", time_col: str = 
 
 def _models(df: pd.DataFrame, models: Sequence[str] | None, target_col: str) -> list[str]:
     if target_col not in df.columns:
-        raise DataFormatError(f"frame lacks the actuals column `{target_col}`; has {list(df.columns)}")
+        raise DataFormatError(f"frame lacks the actuals column `{target_col}`; has {list(df.columns)}",
+            field=target_col)
     ms = list(models) if models is not None else df.attrs.get("models") or model_columns(df, target_col)
     missing = [m for m in ms if m not in df.columns]
     if missing:
-        raise InvalidParameterError(f"`models` not in the frame: {missing}; columns are {list(df.columns)}")
+        raise InvalidParameterError(f"`models` not in the frame: {missing}; columns are {list(df.columns)}",
+            field="models")
     return ms
 
 
@@ -98,7 +100,8 @@ def mase(df: pd.DataFrame, models: Sequence[str] | None = None, *, train: pd.Ser
     t = np.asarray(train, dtype=float)
     if season_length < 1 or len(t) <= season_length:
         raise InvalidParameterError(
-            f"`season_length` must be >= 1 and shorter than `train` ({len(t)}); got {season_length!r}")
+            f"`season_length` must be >= 1 and shorter than `train` ({len(t)}); got {season_length!r}",
+                field="season_length")
     scale = float(np.mean(np.abs(t[season_length:] - t[:-season_length])))
     out = {}
     for m in ms:
@@ -142,7 +145,7 @@ def coverage(df: pd.DataFrame, models: Sequence[str] | None = None, *, level: fl
     in the module docstring.
     """
     if not 0 < level < 1:
-        raise InvalidParameterError(f"`level` must be in (0, 1); got {level!r}")
+        raise InvalidParameterError(f"`level` must be in (0, 1); got {level!r}", field="level")
     ms = _models(df, models, target_col)
     y = df[target_col].to_numpy(dtype=float)
     lo_q, hi_q = round((1 - level) / 2, 10), round(1 - (1 - level) / 2, 10)
@@ -187,16 +190,17 @@ def evaluate(cv_df: pd.DataFrame, metrics: Sequence[str | Callable[..., pd.Serie
     for m in metrics:
         if isinstance(m, str):
             if m not in _METRICS:
-                raise InvalidParameterError(f"`metrics` names must be in {sorted(_METRICS)}; got {m!r}")
+                raise InvalidParameterError(f"`metrics` names must be in {sorted(_METRICS)}; got {m!r}",
+                    field="metrics")
             fns.append(_METRICS[m])
         elif callable(m):
             fns.append(m)
         else:
-            raise InvalidParameterError(f"`metrics` entries must be names or functions; got {m!r}")
+            raise InvalidParameterError(f"`metrics` entries must be names or functions; got {m!r}", field="metrics")
     df = cv_df
     if by in ("lead", "lead_day"):
         if "cutoff" not in df.columns:
-            raise DataFormatError("per-lead evaluation needs a `cutoff` column (from cross_validation)")
+            raise DataFormatError("per-lead evaluation needs a `cutoff` column (from cross_validation)", field="cutoff")
         delta = pd.to_datetime(df[time_col]) - pd.to_datetime(df["cutoff"])
         df = df.copy()
         if by == "lead_day":
@@ -205,7 +209,7 @@ def evaluate(cv_df: pd.DataFrame, metrics: Sequence[str | Callable[..., pd.Serie
             steps = df.groupby("cutoff")[time_col].transform(lambda s: s.rank(method="first"))
             df["lead"] = steps.astype(int)
     elif by is not None and by not in df.columns:
-        raise InvalidParameterError(f"`by` must be 'lead', 'lead_day' or a column; got {by!r}")
+        raise InvalidParameterError(f"`by` must be 'lead', 'lead_day' or a column; got {by!r}", field="by")
     rows = []
     groups = df.groupby(by, sort=True, observed=True) if by is not None else [(None, df)]
     for key, g in groups:

@@ -46,7 +46,7 @@ def plot_forecast(forecast_df: pd.DataFrame, actual: pd.DataFrame | None = None,
     """
     plt = require_extra("matplotlib.pyplot", "plot")
     if not 0 < level < 1:
-        raise InvalidParameterError(f"`level` must be in (0, 1); got {level!r}")
+        raise InvalidParameterError(f"`level` must be in (0, 1); got {level!r}", field="level")
     fc = _one_queue(forecast_df, queue, id_col)
     lo, hi = quantile_name(round((1 - level) / 2, 10), target_col), quantile_name(round(1 - (1 - level) / 2, 10),
                                                                                  target_col)
@@ -112,5 +112,5 @@ def _one_queue(df: pd.DataFrame, queue: Any, id_col: str) -> pd.DataFrame:
     q = _first(df, id_col) if queue is None else queue
     out = df[df[id_col] == q]
     if out.empty:
-        raise DataFormatError(f"column `{id_col}` has no rows for queue {q!r}")
+        raise DataFormatError(f"column `{id_col}` has no rows for queue {q!r}", field=id_col)
     return out

@@ -52,7 +52,7 @@ class SVDProfile(Forecaster):
         check_int("n_components", self.n_components, 1)
         check_int("window_weeks", self.window_weeks, 3, " weeks")
         if not self.ridge >= 0:
-            raise InvalidParameterError(f"`ridge` must be >= 0; got {self.ridge!r}")
+            raise InvalidParameterError(f"`ridge` must be >= 0; got {self.ridge!r}", field="ridge")
         self.special_, days, xc = learn_days(y, self.step_, self.holidays_)
         self.profiles_, _ = weekday_profiles(days, xc, weeks=8)
         keep = min(len(days), 7 * int(self.window_weeks))
@@ -124,12 +124,14 @@ class SVDProfile(Forecaster):
         p = per_day(self.step_)
         first = self.last_ts_ + self.step_
         if first != first.normalize():
-            raise DataFormatError("`update_intraday` needs a model fit on whole days (history ending at midnight)")
+            raise DataFormatError("`update_intraday` needs a model fit on whole days (history ending at midnight)",
+                field="update_intraday")
         obs = np.asarray(observed, dtype=float)
         m = obs.size
         if not 0 < m < p or not np.all(np.isfinite(obs)) or np.any(obs < 0):
             raise InvalidParameterError(
-                f"`observed` must hold 1 to {p - 1} finite call counts >= 0 from midnight; got {m} values")
+                f"`observed` must hold 1 to {p - 1} finite call counts >= 0 from midnight; got {m} values",
+                    field="observed")
         prior = self._score_path(1)[0]
         v_o = self.components_[:, :m].T  # m x k
         z_o = np.sqrt(obs + 0.25)

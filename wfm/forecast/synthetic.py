@@ -26,10 +26,10 @@ def _clock_hours(value: str, name: str) -> float:
     try:
         t = pd.Timedelta(value + ":00") if value.count(":") == 1 else pd.Timedelta(value)
     except (ValueError, TypeError) as exc:
-        raise InvalidParameterError(f"`{name}` must be a clock time like '07:00'; got {value!r}") from exc
+        raise InvalidParameterError(f"`{name}` must be a clock time like '07:00'; got {value!r}", field=name) from exc
     hours = t.total_seconds() / 3600.0
     if not 0.0 <= hours <= 24.0:
-        raise InvalidParameterError(f"`{name}` must be between '00:00' and '24:00'; got {value!r}")
+        raise InvalidParameterError(f"`{name}` must be between '00:00' and '24:00'; got {value!r}", field=name)
     return hours
 
 
@@ -75,17 +75,19 @@ def m_curve(freq: str = "15min", *, shape: str = "m", open_time: str = "07:00",
         named ``"volume"``.
     """
     if shape not in _SHAPES:
-        raise InvalidParameterError(f"`shape` must be one of {_SHAPES}; got {shape!r}")
+        raise InvalidParameterError(f"`shape` must be one of {_SHAPES}; got {shape!r}", field="shape")
     if not np.isfinite(daily_volume) or daily_volume < 0:
-        raise InvalidParameterError(f"`daily_volume` must be finite and >= 0 calls; got {daily_volume!r}")
+        raise InvalidParameterError(f"`daily_volume` must be finite and >= 0 calls; got {daily_volume!r}",
+            field="daily_volume")
     step = pd.Timedelta(freq)
     if step <= pd.Timedelta(0) or pd.Timedelta("1D") % step != pd.Timedelta(0):
-        raise InvalidParameterError(f"`freq` must be a positive interval that divides one day; got {freq!r}")
+        raise InvalidParameterError(f"`freq` must be a positive interval that divides one day; got {freq!r}",
+            field="freq")
     open_h = _clock_hours(open_time, "open_time")
     close_h = _clock_hours(close_time, "close_time")
     if close_h <= open_h:
         raise InvalidParameterError(
-            f"`close_time` must be after `open_time`; got open {open_time!r}, close {close_time!r}")
+            f"`close_time` must be after `open_time`; got open {open_time!r}, close {close_time!r}", field="close_time")
     n = int(pd.Timedelta("1D") / step)
     starts = pd.timedelta_range(start="0min", periods=n, freq=step)
     step_h = step.total_seconds() / 3600.0
@@ -153,22 +155,24 @@ def generate_intervals(start: str | pd.Timestamp = "2024-01-01", days: int = 28,
         (seconds, NaN where volume is 0) unless ``aht`` is None; sorted by queue then time.
     """
     if int(days) != days or days < 1:
-        raise InvalidParameterError(f"`days` must be an integer >= 1; got {days!r}")
+        raise InvalidParameterError(f"`days` must be an integer >= 1; got {days!r}", field="days")
     if closed not in ("zero", "absent"):
-        raise InvalidParameterError(f"`closed` must be 'zero' or 'absent'; got {closed!r}")
+        raise InvalidParameterError(f"`closed` must be 'zero' or 'absent'; got {closed!r}", field="closed")
     if noise not in ("negbin", "poisson", "none"):
-        raise InvalidParameterError(f"`noise` must be 'negbin', 'poisson' or 'none'; got {noise!r}")
+        raise InvalidParameterError(f"`noise` must be 'negbin', 'poisson' or 'none'; got {noise!r}", field="noise")
     if not np.isfinite(dispersion) or dispersion < 0:
-        raise InvalidParameterError(f"`dispersion` must be >= 0; got {dispersion!r}")
+        raise InvalidParameterError(f"`dispersion` must be >= 0; got {dispersion!r}", field="dispersion")
     weekly_arr = np.asarray(DEFAULT_WEEKLY if weekly is None else weekly, dtype=float)
     if weekly_arr.shape != (7,) or np.any(weekly_arr < 0) or not np.all(np.isfinite(weekly_arr)):
-        raise InvalidParameterError(f"`weekly` must be 7 multipliers >= 0, Monday first; got {weekly!r}")
+        raise InvalidParameterError(f"`weekly` must be 7 multipliers >= 0, Monday first; got {weekly!r}",
+            field="weekly")
     names = [f"q{i + 1}" for i in range(queues)] if isinstance(queues, int) else [str(q) for q in queues]
     if not names:
-        raise InvalidParameterError(f"`queues` must name at least one queue; got {queues!r}")
+        raise InvalidParameterError(f"`queues` must name at least one queue; got {queues!r}", field="queues")
     vols = np.broadcast_to(np.asarray(daily_volume, dtype=float), (len(names),)).copy()
     if np.any(~np.isfinite(vols)) or np.any(vols < 0):
-        raise InvalidParameterError(f"`daily_volume` must be >= 0 calls/day; got {daily_volume!r}")
+        raise InvalidParameterError(f"`daily_volume` must be >= 0 calls/day; got {daily_volume!r}",
+            field="daily_volume")
 
     profile = m_curve(freq, shape=shape, open_time=open_time, close_time=close_time).to_numpy()
     n = profile.size

@@ -74,9 +74,10 @@ class TopDown(Forecaster):
 
     def _fit(self, y: pd.Series) -> None:
         if self.level not in ("ets", "median"):
-            raise InvalidParameterError(f"`level` must be 'ets' or 'median'; got {self.level!r}")
+            raise InvalidParameterError(f"`level` must be 'ets' or 'median'; got {self.level!r}", field="level")
         if self.day_types not in ("auto", "dow"):
-            raise InvalidParameterError(f"`day_types` must be 'auto' or 'dow'; got {self.day_types!r}")
+            raise InvalidParameterError(f"`day_types` must be 'auto' or 'dow'; got {self.day_types!r}",
+                field="day_types")
         for name in ("level_weeks", "profile_weeks"):
             check_int(name, getattr(self, name), 1, " weeks")
         self.special_, days, xc = learn_days(y, self.step_, self.holidays_)

@@ -30,7 +30,7 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
 from wfm.exceptions import InvalidParameterError
-from wfm.roster.checker import CheckReport, _objective, _shortfall_cost, agent_violations, calendar
+from wfm.roster.checker import CheckReport, _objective, _shortfall_cost, agent_violations, calendar, check
 from wfm.roster.models import Agent, Assignment, Period, RosterProblem, RosterSolution, ShiftTemplate
 from wfm.roster.timeline import Timeline
 
@@ -296,6 +296,27 @@ def _options(r: _Roster, agent: Agent, d: int, g: int) -> tuple[list[tuple[Assig
     return out, why
 
 
+#: Checker rules that mean an assignment does not belong to the problem at all: nothing to explain then.
+_FOREIGN = ("unknown_agent", "unknown_shift", "outside_horizon", "one_shift_per_day")
+
+
+def _check_fits(problem: RosterProblem, solution: RosterSolution) -> None:
+    """Refuse a roster whose assignments name agents, shifts or days the problem lacks, as the checker reports
+    them (the first one, with its place in ``solution.assignments``)."""
+    found = [v for v in check(problem, solution).violations if v.rule in _FOREIGN]
+    if not found:
+        return
+    v = found[0]
+    index = next((i for i, x in enumerate(solution.assignments) if x.agent == v.agent and x.date == v.day), None)
+    part = {"unknown_agent": "agent", "unknown_shift": "shift"}.get(v.rule, "date")
+    field = f"solution.assignments.{index}.{part}" if index is not None else "solution.assignments"
+    value = getattr(solution.assignments[index], part) if index is not None else None
+    what = f"unknown {part} {value!r} ({v})" if v.rule.startswith("unknown") else str(v)
+    raise InvalidParameterError(f"`{field}` does not fit the problem: {what}"
+                                + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
+                                field=field, value=str(value) if value is not None else None)
+
+
 def explain_shortfall(problem: RosterProblem, solution: RosterSolution, *, day: int | None = None,
                       interval: int | None = None, skill: str | None = None) -> list[ShortInterval]:
     """Why each short interval of ``solution`` is short, agent by agent, with the cheapest single change.
@@ -326,6 +347,7 @@ def explain_shortfall(problem: RosterProblem, solution: RosterSolution, *, day: 
         raise InvalidParameterError(f"`day` must be in 0..{h.days - 1}; got {day}")
     if interval is not None and (interval < 0 or day is not None and interval >= h.intervals_in_day(day)):
         raise InvalidParameterError(f"`interval` {interval} is not an interval of day {day}")
+    _check_fits(problem, solution)
     r = _Roster(problem, solution)
     before = {a.id: {v.rule for v in agent_violations(problem, a, r.by_agent[a.id], shifts=r.shifts,
                                                       contracts=r.contracts, weekends=r.weekends, weeks=r.weeks)}
