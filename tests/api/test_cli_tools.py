@@ -160,7 +160,7 @@ def test_schema_writes_every_input_and_output_model(tmp_path, capsys):
     assert main(["schema", "-o", str(tmp_path / "schemas")]) == 0
     files = {p.name for p in (tmp_path / "schemas").iterdir()}
     for name in ("RosterProblem", "RosterSolution", "ShortInterval", "StaffingRequest", "StaffingResponse",
-                 "ForecastRequest", "ForecastResponse", "ShortfallRequest", "ErrorDetail"):
+                 "ForecastRequest", "ForecastResponse", "ShortfallRequest", "ErrorResponse", "BidItem", "Round"):
         assert f"{name}.schema.json" in files
     assert len(files) == len(schema_models())
     problem = json.loads((tmp_path / "schemas" / "RosterProblem.schema.json").read_text())

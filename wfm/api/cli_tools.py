@@ -285,16 +285,19 @@ def schema_models() -> dict[str, tuple[type, str]]:
     from pydantic import BaseModel
 
     from wfm.api import schemas
+    from wfm.api.errors import ErrorResponse
+    from wfm.bidding import models as bidding
     from wfm.roster import RosterProblem, RosterSolution, ShortInterval
 
     found: dict[str, type] = {"RosterProblem": RosterProblem, "RosterSolution": RosterSolution,
-                              "ShortInterval": ShortInterval}
-    for name in dir(schemas):
-        obj = getattr(schemas, name)
-        if (isinstance(obj, type) and issubclass(obj, BaseModel) and not name.startswith("_")
-                and obj.__module__ == schemas.__name__):
-            found[name] = obj
-    outputs = ("Solution", "Response", "Row", "Detail", "ShortInterval")
+                              "ShortInterval": ShortInterval, "ErrorResponse": ErrorResponse}
+    for module, names in ((schemas, dir(schemas)), (bidding, bidding.__all__)):
+        for name in names:
+            obj = getattr(module, name)
+            if (isinstance(obj, type) and issubclass(obj, BaseModel) and not name.startswith("_")
+                    and obj.__module__ == module.__name__):
+                found[name] = obj
+    outputs = ("Solution", "Response", "Row", "Detail", "ShortInterval", "Transaction", "Balance")
     return {name: (cls, "serialization" if name.endswith(outputs) else "validation")
             for name, cls in sorted(found.items())}
 
