@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wfm.api.errors import responses
 from wfm.bidding.auth import Principal, authenticate, check_token_shape
 from wfm.bidding.ledger import Ledger
 from wfm.bidding.models import Balance, BidItem, HeldBid, PostedPrice, Round, Submission, Transaction
@@ -68,7 +69,8 @@ def bid_router(db: str | os.PathLike[str] | None = None) -> Any:
     fastapi = require_extra("fastapi", "server")
     Depends, Header = fastapi.Depends, fastapi.Header  # noqa: N806 - FastAPI's own names
 
-    router = fastapi.APIRouter(prefix="/v1/bid", tags=["bidding"])
+    # every bidding route can meet these (the one error shape of wfm.api.errors), so each is documented on all
+    router = fastapi.APIRouter(prefix="/v1/bid", tags=["bidding"], responses=responses(401, 403, 404, 409, 413, 422))
 
     def path() -> Path:
         return Path(db) if db is not None else Path(os.environ.get("WFM_DB", "wfm.sqlite"))
