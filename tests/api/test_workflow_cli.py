@@ -102,5 +102,6 @@ def test_roster_problem_files_with_log_json_are_json_lines(tmp_path, capsys):
     rows = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
     assert rows and all(r["event"] == "log" for r in rows) and "p:" in rows[-1]["message"]
     assert main(["roster", str(tmp_path / "missing.json"), "--out-dir", str(tmp_path / "o"), "--log-json"]) == 2
-    row = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
-    assert row["event"] == "error" and "missing.json" in row["message"]
+    rows = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    errors = [r for r in rows if r["event"] == "error"]
+    assert len(errors) == 1 and "missing.json" in errors[0]["message"]

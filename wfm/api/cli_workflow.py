@@ -137,7 +137,11 @@ def _explain(out_dir: Path, stem: str) -> None:
 
 
 class _JsonLineWriter(io.TextIOBase):
-    """A text stream that turns each plain line written to it into ``{"event": "log", "message": ...}``."""
+    """A text stream that turns each plain line written to it into ``{"event": "log", "message": ...}``.
+
+    The problem-file path reports a bad file as ``wfm roster: error: ...`` (and goes on with the next file);
+    such a line becomes an ``error`` event, so a log reader need not match text to find the failures.
+    """
 
     def __init__(self, target: Any) -> None:
         self.target, self.buffer_ = target, ""
@@ -147,7 +151,8 @@ class _JsonLineWriter(io.TextIOBase):
         while "\n" in self.buffer_:
             line, self.buffer_ = self.buffer_.split("\n", 1)
             if line.strip():
-                self.target.write(json.dumps({"event": "log", "message": line}) + "\n")
+                event = "error" if ": error: " in line else "log"
+                self.target.write(json.dumps({"event": event, "message": line}) + "\n")
         return len(text)
 
     def flush(self) -> None:

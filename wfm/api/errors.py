@@ -177,7 +177,9 @@ def install_error_handlers(app: Any) -> None:
 
     @app.exception_handler(WfmError)
     async def _wfm(_: Any, err: WfmError) -> Any:
-        return reply(status_for(err), error_body(err))
+        status = status_for(err)
+        # RFC 9110: a 401 names the scheme the client should use
+        return reply(status, error_body(err), {"WWW-Authenticate": "Bearer"} if status == 401 else None)
 
     @app.exception_handler(ValueError)
     async def _value(_: Any, err: ValueError) -> Any:
