@@ -28,7 +28,7 @@ def test_init_then_roster_gives_a_checked_roster(tmp_path, capsys):
     staffed, written = pd.read_csv(tmp_path / "req.csv"), pd.read_csv(d / "requirements.csv")
     assert list(staffed.columns) == list(written.columns) and (staffed["agents"] == written["agents"]).all()
     out = tmp_path / "rosters"
-    assert main(_roster_args(d, out, "--quiet", "--explain")) == 0
+    assert main(_roster_args(d, out, "--quiet", "--explain", "--report")) == 0
     err = capsys.readouterr().err
     assert "roster: " in err and "checker ok" in err and "objective" in err
     problem = RosterProblem.model_validate_json((out / "roster.problem.json").read_text())
@@ -38,6 +38,9 @@ def test_init_then_roster_gives_a_checked_roster(tmp_path, capsys):
     assert len(roster) == len(solution.assignments) > 0
     assert not ((roster["agent"] == "ben") & (roster["date"] == "2026-03-04")).any()  # ben's leave day
     assert (out / "roster.shortfall.txt").exists() and (out / "roster.coverage.csv").exists()
+    # the second command's --report: the roster's page, its timeline naming every agent of the tables
+    page = (out / "roster.report.html").read_text()
+    assert "<svg" in page and all(f">{a.id}<" in page or f">{a.id} " in page for a in problem.agents)
     # the problem JSON written beside the roster feeds 'wfm explain'
     assert main(["explain", str(out / "roster.problem.json"), str(out / "roster.solution.json")]) == 0
 

@@ -30,7 +30,7 @@ from wfm import __version__
 from wfm._io import atomic_write_json, atomic_write_text
 from wfm.api.cli_bid import add_bid_parser
 from wfm.api.cli_errors import INPUT_ERRORS, describe, output_dir, output_file, reading
-from wfm.api.cli_report import add_report_parser, write_demo_report
+from wfm.api.cli_report import add_report_parser, write_demo_report, write_roster_report
 from wfm.api.cli_tools import register as register_tools
 from wfm.api.cli_workflow import add_roster_table_options, add_workflow_commands
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
@@ -216,6 +216,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
                           solution.coverage_frame(problem).to_csv(index=False))
         if args.explain:
             _write_explanations(problem, solution, args.out_dir / f"{name}.shortfall")
+        if args.report:
+            write_roster_report(args.out_dir / f"{name}.report.html", problem, solution)
         outcome[path] = solution.status.lower()
         print(f"{name}: {solution.status} objective {solution.objective:g} "
               f"({len(solution.assignments)} shifts) -> {args.out_dir}", file=sys.stderr)
@@ -307,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     p.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all cores)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--report", action="store_true",
+                   help="also write NAME.report.html: coverage, service level, the roster timeline, short intervals")
     p.add_argument("--explain", action="store_true",
                    help="also write NAME.shortfall.txt/.json: why each short interval is short")
     p.set_defaults(func=cmd_roster)

@@ -74,6 +74,22 @@ def write_demo_report(out_dir: Path, *, history: pd.DataFrame, forecast: pd.Data
           f"{out_dir / 'solution.json'})")
 
 
+def write_roster_report(path: Path, problem: Any, solution: Any) -> None:
+    """``wfm roster --report``: the roster's page (coverage, service level, timeline, why short intervals are
+    short) at ``path``; without the ``plot`` extra it is skipped with a note and the roster files stand."""
+    from wfm.exceptions import MissingExtraError
+    from wfm.report import write_report
+    from wfm.roster import explain_shortfall
+
+    try:
+        write_report(path, problem=problem, solution=solution, shortfall=explain_shortfall(problem, solution),
+                     title=f"Roster {problem.name}")
+    except MissingExtraError as err:
+        print(f"{path.name} skipped: {err}", file=sys.stderr)
+        return
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def add_report_parser(sub: Any) -> None:
     """Add ``wfm report`` to the sub-command parsers ``sub`` of the main parser."""
     p = sub.add_parser("report", help="write a self-contained HTML report of a roster and its forecast")

@@ -108,7 +108,7 @@ def _roster_from_tables(args: argparse.Namespace, console: Console) -> int:
                                  workers=args.workers, seed=args.seed, progress=console)
     except InfeasibleError as err:
         atomic_write_json(args.out_dir / f"{args.name}.infeasible.json",
-                          {**err.to_dict(), "conflicts": [str(c) for c in err.conflicts]})
+                          err.to_dict())
         console.error(err, prefix=f"{args.name}: INFEASIBLE — ")
         return 1
     except NoSolutionError as err:
@@ -119,10 +119,21 @@ def _roster_from_tables(args: argparse.Namespace, console: Console) -> int:
         return 2
     if args.explain and result.status == "done":
         _explain(args.out_dir, args.name)
+    if args.report and result.status == "done":
+        from wfm.api.cli_report import write_roster_report
+
+        write_roster_report(args.out_dir / f"{args.name}.report.html", problem, solution_of(args.out_dir, args.name))
     console.result(f"{args.name}: {result.solve_status} objective {result.objective:g}, shortfall "
                    f"{result.shortfall:g} agent-intervals, {result.assignments} shifts, checker "
                    f"{'ok' if result.status == 'done' else 'FAILED'} -> {args.out_dir}", **result.as_dict())
     return 0 if result.status == "done" else 1
+
+
+def solution_of(out_dir: Path, stem: str) -> Any:
+    """The roster ``stem`` written to ``out_dir``."""
+    from wfm.roster import RosterSolution
+
+    return RosterSolution.model_validate_json((out_dir / f"{stem}.solution.json").read_text())
 
 
 def _explain(out_dir: Path, stem: str) -> None:
