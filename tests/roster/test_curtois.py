@@ -63,8 +63,8 @@ def test_parallel_lns_improves_a_first_roster_and_reports_its_objective() -> Non
 
     from ortools.sat.python import cp_model
 
-    from wfm.roster.lns import improve_parallel
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.lns import improve_parallel
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
     rm = RosterModel(load_curtois(DATA / "Instance3.txt"))
     first = cp_model.CpSolver()
@@ -89,8 +89,8 @@ def test_parallel_lns_improves_a_first_roster_and_reports_its_objective() -> Non
 def test_focused_neighbourhoods_hold_a_short_cell() -> None:
     import random
 
-    from wfm.roster.lns import _neighbourhood, _short_cells
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.lns import _neighbourhood, _short_cells
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
     rm = RosterModel(load_curtois(DATA / "Instance2.txt"))
     values = {key: 0 for key in rm.work}  # nobody works: every demanded cell is short

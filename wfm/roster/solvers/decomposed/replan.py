@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from wfm.roster._decompose_cover import CoverProblem, CoverResult
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage1 import Stage1Columns, build_stage1
-from wfm.roster._decompose_stage2 import _fills, place_agent
-from wfm.roster._decompose_variants import assign_variants, coverage, variant_counts
+from wfm.roster.solvers.decomposed.agent_model import fills, place_agent
+from wfm.roster.solvers.decomposed.covering import CoverProblem, CoverResult
+from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns, build_stage1
+from wfm.roster.solvers.decomposed.data import FlatProblem
+from wfm.roster.solvers.decomposed.variants import assign_variants, coverage, variant_counts
 
 __all__ = ["ReplanResult", "subproblem", "replan_construct"]
 
@@ -121,9 +121,9 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
                                 seed=seed)
         mine = np.full_like(shift, -1)
         mine[chunk] = shift[chunk]
-        fill = _fills(fp, mine)
+        fill = fills(fp, mine)
         if r == len(sizes) - 1:  # what the last plan asked and the last agents could not work
-            done = _fills(fp, shift) - placed_fill
+            done = fills(fp, shift) - placed_fill
             unfilled = int(np.maximum(slots - done, 0).sum())
             extra = int(np.maximum(done - slots, 0).sum())
         base = base + coverage(fp, mine, assign_variants(fp, mine, variant_counts(fp, cols, res.counts)))
