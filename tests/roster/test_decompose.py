@@ -99,7 +99,7 @@ def test_fractional_requirements_use_hundredths() -> None:
 @pytest.fixture(scope="module")
 def small():
     problem = call_centre_instance(16, weeks=1, seed=1, source="synthetic")
-    return problem, solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
+    return problem, solve_decomposed(problem, options=SolveOptions(time_limit_s=12, reproducible=True))
 
 
 def test_roster_passes_the_checker_and_prices_like_it(small) -> None:
@@ -125,7 +125,7 @@ def test_stage1_bound_is_below_what_the_roster_achieves(small) -> None:
 
 def test_same_seed_same_roster(small) -> None:
     problem, sol = small
-    again = solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
+    again = solve_decomposed(problem, options=SolveOptions(time_limit_s=12, reproducible=True))
     assert [a.model_dump() for a in again.assignments] == [a.model_dump() for a in sol.assignments]
     assert again.objective == sol.objective
 
@@ -203,10 +203,10 @@ def test_daylight_saving_week_passes_the_checker() -> None:
 # -- stage 2 with re-planning --------------------------------------------------------------------------
 
 def test_replan_rounds_cover_every_agent_once() -> None:
-    from wfm.roster.solvers.decomposed.replan import _chunks
+    from wfm.roster.solvers.decomposed.replan import round_sizes
 
     for n, share, smallest in ((150, 0.25, 4), (16, 0.5, 8), (3, 0.25, 4), (1, 0.9, 1)):
-        sizes = _chunks(n, share, smallest)
+        sizes = round_sizes(n, share, smallest)
         assert sum(sizes) == n and all(s >= 1 for s in sizes)
         assert sizes[-1] <= max(smallest, 1) or len(sizes) == 1
 

@@ -166,10 +166,10 @@ def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted(pricing: str, 
 
 
 @pytest.mark.slow
-def test_one_worker_gives_one_roster_on_a_two_week_problem() -> None:
+def test_a_reproducible_solve_gives_one_roster_on_a_two_week_problem() -> None:
     # the box searches of stage 1 and of the re-planning rounds once stopped on the wall clock here
     problem = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
-    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0) for _ in range(2)]
+    runs = [solve_decomposed(problem, options=SolveOptions(time_limit_s=8, reproducible=True)) for _ in range(2)]
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
     assert runs[0].objective == runs[1].objective
 

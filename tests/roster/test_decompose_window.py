@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wfm.roster import solve_decomposed
+from wfm.roster import SolveOptions, solve_decomposed
 from wfm.roster.checker import check
 from wfm.roster.instances import call_centre_instance
 from wfm.roster.solvers.decomposed import local_search as L
@@ -93,7 +93,7 @@ def test_stage3_charges_windows_their_work_so_they_share_the_search(monkeypatch)
 @pytest.mark.slow
 def test_a_solve_with_windows_passes_the_checker_and_is_reproducible() -> None:
     problem = call_centre_instance(14, weeks=2, seed=4, source="synthetic")
-    runs = [solve_decomposed(problem, time_limit_s=30, workers=1, seed=0) for _ in range(2)]
+    runs = [solve_decomposed(problem, options=SolveOptions(time_limit_s=30, reproducible=True)) for _ in range(2)]
     info = runs[0].decomposition
     assert info.stage3_windows > 0
     report = check(problem, runs[0])

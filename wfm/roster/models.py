@@ -514,6 +514,10 @@ class DecompositionReport(_Model):
     fallbacks: list[str] = Field(default_factory=list, description="Stages that ran out of time and fell back.")
     seconds: dict[str, float] = Field(default_factory=dict, description="Wall time of each stage, seconds.")
 
+    def __getitem__(self, key: str) -> Any:
+        """``report["shortfall"]``: the dict-style reading of ``info["decomposition"]`` older callers use."""
+        return getattr(self, key)
+
 
 class RosterSolution(_Model):
     """A roster and how good it is. ``gap`` is ``(objective - best_bound) / max(1, |objective|)``."""

@@ -34,13 +34,17 @@ class BudgetShares:
         re-planned construction; ``columns_seed``: the roster that seeds the column master (of the
         construction's budget); ``columns``: the column generation (of what is left after the seed);
         ``columns_dive``: rounding the master by diving (of the construction's budget); ``improve_nominal``:
-        the sweeps' nominal budget in reproducible mode; ``finish`` / ``finish_min_s`` / ``finish_cap_s``:
-        the reserve for break placement and extraction (1.3-3.4 s measured at 150 agents); ``breaks`` /
-        ``breaks_cap_s``: the break re-placement itself.
+        the sweeps' nominal budget in reproducible mode (at least ``improve_min_s``); ``seed_improve_nominal``:
+        the share of the seed's budget its sweeps get in reproducible mode; ``finish`` / ``finish_min_s`` /
+        ``finish_cap_s``: the reserve for break placement and extraction (1.3-3.4 s measured at 150 agents);
+        ``breaks`` / ``breaks_cap_s``: the break re-placement itself, skipped unless ``breaks_min_left_s`` remain (or
+        reproducible).
 
     Every stage
         ``margin_s``: wall-clock seconds kept back from the deadline for reading the roster out (the solve
-        returns within ``time_limit_s`` plus this small margin, measured below 1 s at 150 agents).
+        returns within ``time_limit_s`` plus this small margin, measured below 1 s at 150 agents);
+        ``reproducible_safety``: a reproducible solve's clock deadline in multiples of the limit (its budgets
+        are nominal, so one seed gives one roster on a loaded machine).
     """
 
     greedy_start: float = 0.3
@@ -56,12 +60,16 @@ class BudgetShares:
     columns: float = 0.7
     columns_dive: float = 0.2
     improve_nominal: float = 0.55
+    improve_min_s: float = 0.5
+    seed_improve_nominal: float = 0.5
     finish: float = 0.06
     finish_min_s: float = 2.0
     finish_cap_s: float = 5.0
     breaks: float = 0.05
     breaks_cap_s: float = 3.0
+    breaks_min_left_s: float = 2.5
     margin_s: float = 0.25
+    reproducible_safety: float = 4.0
 
     def scaled(self, factor: float) -> BudgetShares:
         """Every share and cap times ``factor`` (tests starve the stages with ``factor`` far below 1)."""
@@ -80,13 +88,18 @@ class Budget:
         The caller's wall-clock limit, seconds.
     shares:
         Named shares of the limit (default :data:`DEFAULT_SHARES`).
+    safety_factor:
+        The clock's deadline in multiples of the limit: 1 (a wall-clock limit), or the reproducible mode's
+        safety net.
     """
 
-    def __init__(self, time_limit_s: float, shares: BudgetShares = DEFAULT_SHARES) -> None:
+    def __init__(self, time_limit_s: float, shares: BudgetShares = DEFAULT_SHARES, *,
+                 safety_factor: float = 1.0) -> None:
         self.time_limit_s = float(time_limit_s)
         self.shares = shares
         self.t0 = time.perf_counter()
-        self.deadline = self.t0 + self.time_limit_s
+        # a reproducible solve's budgets are nominal; its clock only stops a machine far slower than usual
+        self.deadline = self.t0 + self.time_limit_s * safety_factor
 
     def elapsed(self) -> float:
         """Seconds since the solve began."""

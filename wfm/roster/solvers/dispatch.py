@@ -31,8 +31,8 @@ def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | 
         roster is returned within it plus a small margin (``BudgetShares.margin_s``, a quarter second, plus
         reading the roster out); proving and explaining infeasibility takes up to ``explain_time_s`` more.
     workers : int, optional
-        CP-SAT search workers, 1 to ``limits().max_workers``; default all cores. ``workers=1`` also asks for
-        a reproducible search (``SolveOptions(reproducible=True)``: one seed, one roster).
+        CP-SAT search workers, 1 to ``limits().max_workers``; default all cores. For one roster per seed on
+        any machine, pass ``options=SolveOptions(reproducible=True, ...)``.
     seed : int, default 0
         Random seed of every stage (whole, >= 0).
     log : bool, default False
@@ -73,9 +73,8 @@ def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | 
                                     field="strategy", value=strategy)
     check_number("explain_time_s", explain_time_s, low=0, low_open=True, high=3600.0)
     if options is None:
-        # workers=1 keeps its documented meaning: a reproducible search (options make it explicit)
         options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, log=log, hint=hint,
-                               progress=progress, reproducible=workers == 1)
+                               progress=progress)
     else:
         given = {"time_limit_s": (time_limit_s, 60.0), "workers": (workers, None), "seed": (seed, 0),
                  "log": (log, False), "hint": (hint, None), "progress": (progress, None)}

@@ -41,8 +41,10 @@ class SolveOptions:
         A roster to start from (last week's, a previous solve's).
     reproducible:
         One worker, and every stage bounded by deterministic work (CP-SAT's deterministic time, counted
-        rounds) instead of the clock, so one seed gives one roster on any machine, loaded or not, as long
-        as the wall-clock limit (still enforced) is not reached first.
+        rounds) instead of the clock, so one seed gives one roster on any machine, loaded or not. The limit
+        is then nominal: about ``time_limit_s`` on an idle machine, and the wall clock only a safety net at
+        ``shares.reproducible_safety`` (4) times it on a loaded one. Without it ``time_limit_s`` is wall
+        clock, also with one worker.
     progress:
         Called with a :class:`~wfm.progress.Progress` event at each stage boundary and improvement.
     shares:
@@ -84,8 +86,10 @@ class SolveOptions:
         return int(self.workers or os.cpu_count() or 1)
 
     def budget(self) -> Budget:
-        """A fresh clock for one solve of ``time_limit_s``, split by ``shares``."""
-        return Budget(self.time_limit_s, self.shares)
+        """A fresh clock for one solve of ``time_limit_s``, split by ``shares``; a reproducible solve's
+        clock is only a safety net, ``shares.reproducible_safety`` times the limit."""
+        return Budget(self.time_limit_s, self.shares,
+                      safety_factor=self.shares.reproducible_safety if self.reproducible else 1.0)
 
     def report(self, stage: str, budget: Budget, objective: float | None = None,
                bound: float | None = None) -> None:

@@ -37,7 +37,7 @@ def cover_lower_bound(problem: RosterProblem, *, time_limit_s: float = 20.0, wor
     seed:
         Random seed of the search.
     """
-    options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, reproducible=workers == 1)
+    options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
     budget = options.budget()
     state = plan(StageState(problem=problem, fp=flatten(problem)), options, budget, seconds=time_limit_s)
     assert state.plan is not None

@@ -135,7 +135,8 @@ def _sweep_seed(fp: FlatProblem, seconds: float, options: SolveOptions, budget: 
     """A roster built by best responses alone, then improved by sweeps for the rest of ``seconds``."""
     t0 = budget.elapsed()
     start = greedy(fp, options)
-    left = seconds - (budget.elapsed() - t0) if not options.reproducible else 0.5 * seconds
+    left = seconds - (budget.elapsed() - t0) if not options.reproducible else \
+        budget.share("seed_improve_nominal") * seconds
     if left > 0.1:
         shift, var, _ = improve(fp, start.shift, start.var, time_limit_s=left, seed=options.seed,
                                 reproducible=options.reproducible, threads=options.n_workers,

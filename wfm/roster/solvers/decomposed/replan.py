@@ -25,7 +25,7 @@ from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns, build_sta
 from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.solvers.decomposed.variants import assign_variants, coverage, variant_counts
 
-__all__ = ["ReplanResult", "subproblem", "replan_construct"]
+__all__ = ["ReplanResult", "replan_construct", "round_sizes", "subproblem"]
 
 
 @dataclass
@@ -47,7 +47,7 @@ def subproblem(fp: FlatProblem, agents: np.ndarray, required: np.ndarray) -> Fla
                    required=np.asarray(required, dtype=float))
 
 
-def _chunks(n: int, share: float, smallest: int) -> list[int]:
+def round_sizes(n: int, share: float, smallest: int) -> list[int]:
     """Sizes of the successive rounds: ``share`` of the agents left each time, the rest once few remain."""
     out: list[int] = []
     left = n
@@ -88,7 +88,7 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
     t0 = time.perf_counter()
     n_a = fp.n_agents
     smallest = max(4, n_a // 40) if smallest is None else smallest
-    sizes = _chunks(n_a, share, smallest)
+    sizes = round_sizes(n_a, share, smallest)
     shift = np.full((n_a, fp.n_days), -1, dtype=np.int64)
     # the placed agents' cover: variants from each round's plan (the final break placement re-optimises)
     base = np.zeros(len(fp.required), dtype=np.int64)

@@ -65,7 +65,7 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     time_limit_s:
         Wall-clock budget for the whole solve, seconds.
     workers:
-        CP-SAT search workers per stage (default: all cores); 1 asks for a reproducible search.
+        CP-SAT search workers per stage (default: all cores).
     seed:
         Random seed of every stage.
     construction:
@@ -94,7 +94,7 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
         raise InvalidParameterError(f"`construction` must be one of {CONSTRUCTIONS}; got {construction!r}",
                                     field="construction", value=construction)
     if options is None:
-        options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, reproducible=workers == 1)
+        options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
     method = {"auto": "columns", "plan": "replan"}.get(construction, construction)
     return run_decomposed(problem, options, construction=method)
 
@@ -141,12 +141,13 @@ def run_decomposed(problem: RosterProblem, options: SolveOptions, *, constructio
     if search:
         improve_s = budget.share("improve_nominal") * options.time_limit_s - reserve if nominal \
             else budget.left() - reserve
-        state = _timed(state, "stage3", budget, improve(state, options, budget, seconds=max(improve_s, 0.5),
+        improve_s = max(improve_s, budget.share("improve_min_s"))
+        state = _timed(state, "stage3", budget, improve(state, options, budget, seconds=improve_s,
                                                         pricing=pricing))
     options.report("finish", budget, objective=roster_cost(state.fp, state.roster.shift, state.roster.var),
                    bound=state.plan.result.bound)
     breaks_s = budget.seconds("breaks", cap="breaks_cap_s", nominal=True) \
-        if nominal or budget.left() > 2.5 else 0.0
+        if nominal or budget.left() > budget.share("breaks_min_left_s") else 0.0
     t = budget.elapsed()
     sol = finish(state, options, budget, seconds=breaks_s,
                  strategy="decomposed" if search else "decomposed-greedy")

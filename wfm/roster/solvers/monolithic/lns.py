@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from wfm.roster.solvers.cpsat import make_cp_solver
 from wfm.roster.solvers.monolithic.model import RosterModel
 
-__all__ = ["LnsStats", "improve", "improve_parallel"]
+__all__ = ["LnsStats", "improve", "improve_parallel", "neighbourhood", "short_cells"]
 
 
 @dataclass
@@ -36,7 +36,7 @@ class LnsStats:
     trace: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
+def short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
     """``(day, shift, missing agents)`` of each shift-type demand the roster leaves short."""
     have: dict[tuple[int, int], int] = {}
     for (_a, d, s), v in values.items():
@@ -50,7 +50,7 @@ def _short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> li
     return out
 
 
-def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
+def neighbourhood(rm: RosterModel, rng: random.Random, size: float,
                    short: list[tuple[int, int, int]] | None = None,
                    values: dict[tuple[int, int, int], int] | None = None) -> set[tuple[int, int]]:
     """(agent, day) cells to free: a few agents' horizon, or all agents over a window of days, or a mix.
@@ -145,7 +145,7 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
             break
         stats.iterations += 1
-        free = _neighbourhood(rm, rng, size)
+        free = neighbourhood(rm, rng, size)
         sub = rm.model.clone()
         for key, i in index.items():
             x = sub.get_bool_var_from_proto_index(i)
@@ -261,10 +261,10 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
             if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
                 break
             values = {key: best[i] for key, i in index.items()}
-            short = _short_cells(rm, values) if focus else None
+            short = short_cells(rm, values) if focus else None
             jobs = []
             for _ in range(n):
-                free = _neighbourhood(rm, rng, size, short, values)
+                free = neighbourhood(rm, rng, size, short, values)
                 jobs.append(pool.submit(_sub_solve, rm.model, index, free, best, objective - offset,
                                         min(sub_time_s, left), rng.randrange(1 << 30)))
             results = [j.result() for j in jobs]

@@ -9,6 +9,9 @@ Stages, in order, each with its named share of the budget (:class:`~wfm.roster.s
    on the incumbent, then the full search again from the best roster for whatever time is left;
 4. **finish** — the roster read back through the model, every penalty priced.
 
+Progress events: ``start``, ``search`` (and each better roster CP-SAT reports), ``improve`` (and each better
+roster the LNS keeps), ``finish``, ``done`` (the final roster).
+
 Infeasibility is reported as a bare :class:`~wfm.exceptions.InfeasibleError`; the caller
 (:func:`wfm.roster.solvers.dispatch.solve`) explains it, once, for both paths.
 """
@@ -76,7 +79,10 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
                               deadline=budget.deadline - budget.share("margin_s"))
         if cells is not None:
             rm.add_hint(cells)
-            start = _complete_hint(rm, time_limit_s=budget.seconds("complete_hint"), deadline=budget.deadline)
+            # it stops at its first solution, so a generous limit costs nothing on an idle machine and keeps
+            # the start (the fallback roster) on a loaded one
+            start = _complete_hint(rm, time_limit_s=max(budget.seconds("complete_hint"), budget.left() / 2),
+                                   deadline=budget.deadline)
             start_s = budget.elapsed()
     options.report("search", budget)
     phase_a = budget.left() * (1.0 - lns_share) if lns_share > 0 else budget.left()
@@ -90,8 +96,9 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
     if status == cp_model.FEASIBLE and budget.left() > 1.0:
         return _improve(rm, solver, options, budget, first=observer.first if start is None else start_s)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        options.report("finish", budget)
         sol = _solution(rm, solver, status, budget.elapsed(), observer.first if start is None else start_s)
-        options.report("finish", budget, sol.objective, sol.best_bound)
+        options.report("done", budget, sol.objective, sol.best_bound)
         return sol
     if start is not None:
         # the search found nothing better in time (a loaded machine): the greedy start is a valid roster
@@ -194,6 +201,7 @@ def _improve(rm: RosterModel, solver: cp_model.CpSolver, options: SolveOptions, 
 def _read_back(rm: RosterModel, values: list[int], options: SolveOptions, budget: Budget, *,
                first: float | None, bound: float) -> RosterSolution:
     """The roster whose every variable takes ``values`` (model order), read back through the model."""
+    options.report("finish", budget)
     # every variable is fixed, so this solve only propagates
     final = rm.model.clone()
     final.clear_hints()
@@ -206,7 +214,7 @@ def _read_back(rm: RosterModel, values: list[int], options: SolveOptions, budget
     sol = _solution(rm, fixer, cp_model.FEASIBLE, budget.elapsed(), first, bound=bound)
     if sol.gap <= 1e-9:
         sol.status = SolveStatus.OPTIMAL
-    options.report("finish", budget, sol.objective, sol.best_bound)
+    options.report("done", budget, sol.objective, sol.best_bound)
     return sol
 
 
