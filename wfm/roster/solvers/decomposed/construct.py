@@ -21,6 +21,7 @@ roster) does.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -123,12 +124,17 @@ def _placement_order(fp: FlatProblem, seed: int) -> np.ndarray:
 
 def _replan(fp: FlatProblem, plan_: Plan, seconds: float, options: SolveOptions, budget: Budget):  # noqa: ANN202
     """Placement with re-planning (:func:`replan_construct`), its rounds' box searches solved like the plan."""
+    # the finish keeps its reserve: past this the construction gives way to the greedy roster
+    deadline = budget.deadline - budget.seconds("finish", floor=budget.share("finish_min_s"), cap="finish_cap_s",
+                                                nominal=True)
+
     def solve_round(cover, limit):  # noqa: ANN001, ANN202 - the replan callback
         return solve_cover_box(cover, limit, workers=options.n_workers, seed=options.seed, engine=_ROUND_ENGINE,
-                               deterministic=options.reproducible, deadline=budget.deadline)
+                               deterministic=options.reproducible, deadline=deadline,
+                               lp_time_limit_s=max(deadline - time.perf_counter(), 0.01))
 
     return replan_construct(fp, _placement_order(fp, options.seed), (plan_.cover, plan_.cols, plan_.result),
-                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed)
+                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed, deadline=deadline)
 
 
 def _sweep_seed(fp: FlatProblem, seconds: float, options: SolveOptions, budget: Budget) -> Roster:

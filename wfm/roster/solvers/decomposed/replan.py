@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from wfm.exceptions import NoSolutionError
 from wfm.roster.solvers.decomposed.agent_model import fills, place_agent
 from wfm.roster.solvers.decomposed.covering import CoverProblem, CoverResult
 from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns, build_stage1
@@ -60,7 +61,8 @@ def round_sizes(n: int, share: float, smallest: int) -> list[int]:
 
 def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProblem, Stage1Columns, CoverResult],
                      solve_round, marginal_values, *, time_limit_s: float,  # noqa: ANN001 - callables
-                     seed: int, share: float = 0.25, smallest: int | None = None) -> ReplanResult:
+                     seed: int, share: float = 0.25, smallest: int | None = None,
+                     deadline: float | None = None) -> ReplanResult:
     """Place agents in ``order`` (most constrained first), re-planning stage 1 for the rest between rounds.
 
     Parameters
@@ -84,6 +86,9 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
     smallest:
         Once this few agents remain they are placed in one last round (default a tenth of the agents, at
         least 8).
+    deadline:
+        ``time.perf_counter()`` time past which the construction stops with :class:`NoSolutionError` (the
+        caller falls back to a faster construction) rather than overrun the solve's limit.
     """
     t0 = time.perf_counter()
     n_a = fp.n_agents
@@ -117,6 +122,9 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
         target = slots + placed_fill  # the residual each placed agent leaves for the others is the plan
         for a in chunk:
             a = int(a)
+            if deadline is not None and time.perf_counter() > deadline:
+                raise NoSolutionError(f"the re-planned construction ran out of time after {pos} agents",
+                                      field="time_limit_s", value=round(time_limit_s, 3))
             shift = place_agent(fp, shift, a, target, open_mask, wide_mask, v_under, v_over, budget=budget,
                                 seed=seed)
         mine = np.full_like(shift, -1)
