@@ -69,7 +69,7 @@ class BudgetShares:
     breaks_cap_s: float = 3.0
     breaks_min_left_s: float = 2.5
     margin_s: float = 0.25
-    reproducible_safety: float = 4.0
+    reproducible_safety: float = 10.0
 
     def scaled(self, factor: float) -> BudgetShares:
         """Every share and cap times ``factor`` (tests starve the stages with ``factor`` far below 1)."""

@@ -89,7 +89,5 @@ def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | 
             return run_decomposed(problem, options)
         return solve_monolithic(problem, options)
     except InfeasibleError as err:
-        if err.conflicts:
-            raise
         # the stages speak of aggregate shift counts; the full model names the clashing business rules
         raise explain_infeasible(problem, time_limit_s=explain_time_s, seed=options.seed) from err

@@ -43,7 +43,8 @@ class SolveOptions:
         One worker, and every stage bounded by deterministic work (CP-SAT's deterministic time, counted
         rounds) instead of the clock, so one seed gives one roster on any machine, loaded or not. The limit
         is then nominal: about ``time_limit_s`` on an idle machine, and the wall clock only a safety net at
-        ``shares.reproducible_safety`` (4) times it on a loaded one. Without it ``time_limit_s`` is wall
+        ``shares.reproducible_safety`` (10) times it on a loaded one (2 cores shared by 7 processes ran
+        reproducible solves at 4-6 times their limit). Without it ``time_limit_s`` is wall
         clock, also with one worker.
     progress:
         Called with a :class:`~wfm.progress.Progress` event at each stage boundary and improvement.
