@@ -16,9 +16,9 @@ PLAIN = {1: 607, 2: 828, 3: 1005, 4: 1721, 5: 1249, 6: 2555, 7: 1180, 8: 2040}
 
 
 def run(quick: bool) -> list[Table]:
+    from wfm.roster import solve
     from wfm.roster.checker import check
     from wfm.roster.curtois import load_curtois, score_curtois
-    from wfm.roster.model import solve
 
     folder = shared_dir() / "benchmarks" / "curtois"
     limit = 10.0 if quick else 60.0

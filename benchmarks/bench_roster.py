@@ -5,10 +5,11 @@ shared data is present, else the seeded synthetic profile): 21 shift templates w
 shifts, full- and part-time contracts, leave, locks and preferences. Three solvers at the same time limit,
 2 workers, seed 0:
 
-* ``decomposed`` — :func:`wfm.roster.decompose.solve_decomposed` (covering bound, re-planned construction,
-  best-response sweeps with plateau moves);
-* ``greedy`` — the same stage 1 and re-planned construction, one agent at a time, no stage-3 search;
-* ``monolithic`` — :func:`wfm.roster.model.solve_monolithic`, one CP-SAT model of everything.
+* ``decomposed`` — :func:`wfm.roster.solve_decomposed` (plan and its covering bound, column construction,
+  best-response sweeps with plateau moves and day windows);
+* ``greedy`` — the same plan and the re-planned construction, one agent at a time, no improvement
+  (:func:`wfm.roster.solvers.decomposed.baselines.greedy_construction`);
+* ``monolithic`` — ``wfm.roster.solve(strategy="monolithic")``, one CP-SAT model of everything.
 
 Every roster goes through the independent checker. ``cover LB`` is the stage-1 lower bound on shortfall plus
 over-staffing cost (valid for any roster); ``short LB`` the fewest agent-intervals short any roster can have.
@@ -56,9 +57,12 @@ _FAIRNESS = 20.0  # the fairness-weighted row's weight per unit of spread
 
 def run(quick: bool) -> list[Table]:
     from wfm.exceptions import NoSolutionError
-    from wfm.roster import decompose
+    from wfm.roster import SolveOptions, shortfall_lower_bound, solve, solve_decomposed
     from wfm.roster.instances import call_centre_instance
-    from wfm.roster.model import solve_monolithic
+    from wfm.roster.solvers.decomposed import baselines as base_runs
+
+    def opts() -> SolveOptions:
+        return SolveOptions(time_limit_s=limit, workers=2, seed=0)
 
     limit = 20.0 if quick else 60.0
     # (agents, weeks, load, baselines, time limit s): load is required agent-intervals over what the agents
@@ -81,18 +85,17 @@ def run(quick: bool) -> list[Table]:
         label = n_agents if load == 0.95 else f"{n_agents} @{load:g}"
         source = problem.name.rsplit("-", 1)[-1]
         t0 = time.perf_counter()
-        sol = decompose.solve_decomposed(problem, time_limit_s=row_limit, workers=2, seed=0)
+        sol = solve_decomposed(problem, time_limit_s=row_limit, workers=2, seed=0)
         wall = time.perf_counter() - t0
-        info = sol.info["decomposition"]
+        info = sol.decomposition
         key = (n_agents, weeks, load)
         if key not in dw_bounds:  # one bound per instance
             t0 = time.perf_counter()
-            dw_bounds[key] = decompose.shortfall_lower_bound(problem, time_limit_s=bound_limit, seed=0,
-                                                             solution=sol)
-            table.notes.append(f"{label} agents: shortfall bound {info['shortfall_lower_bound']:.1f} (stage-1 LP) "
+            dw_bounds[key] = shortfall_lower_bound(problem, time_limit_s=bound_limit, seed=0, solution=sol)
+            table.notes.append(f"{label} agents: shortfall bound {info.shortfall_lower_bound:.1f} (stage-1 LP) "
                                f"-> {dw_bounds[key]:.1f} (Dantzig-Wolfe, {time.perf_counter() - t0:.0f} s)")
-        bounds = {"cover": info["stage1_bound"], "short": info["shortfall_lower_bound"], "dw": dw_bounds[key]}
-        method = "decomposed" + (" (columns)" if info["stage2_status"].startswith("COLUMNS") else "")
+        bounds = {"cover": info.stage1_bound, "short": info.shortfall_lower_bound, "dw": dw_bounds[key]}
+        method = "decomposed" + (" (columns)" if info.construction == "columns" else f" ({info.construction})")
         _row(table, problem, sol, method, row_limit, wall, bounds, label)
         print(f"  {label} agents x {weeks} weeks: decomposed {sol.objective:g} in {wall:.1f} s", flush=True)
         if not baselines:
@@ -100,16 +103,15 @@ def run(quick: bool) -> list[Table]:
         if n_agents >= 150:
             # the previous default at this size and budget: plan start, agents priced by one-agent CP-SAT
             t0 = time.perf_counter()
-            prev = decompose._solve(problem, time_limit_s=limit, workers=2, seed=0, search=True, construction="plan",
-                                    pricing="cp-sat")
+            prev = base_runs.replan_cpsat(problem, opts())
             _row(table, problem, prev, "decomposed (plan, CP-SAT pricing)", limit, time.perf_counter() - t0, bounds,
                  label)
         t0 = time.perf_counter()
-        greedy = decompose._solve(problem, time_limit_s=limit, workers=2, seed=0, search=False)
+        greedy = base_runs.greedy_construction(problem, opts())
         _row(table, problem, greedy, "greedy", limit, time.perf_counter() - t0, bounds, label)
         t0 = time.perf_counter()
         try:
-            mono = solve_monolithic(problem, time_limit_s=limit, workers=2, seed=0)
+            mono = solve(problem, strategy="monolithic", options=opts())
         except NoSolutionError:
             table.add(label, "monolithic", limit, round(time.perf_counter() - t0, 1), "no roster",
                       *([float("nan")] * 13))
@@ -125,15 +127,13 @@ def run(quick: bool) -> list[Table]:
         problem = base.model_copy(update={"weights": base.weights.model_copy(update={"fairness": _FAIRNESS})})
         label = f"150 fair={_FAIRNESS:g}"
         spreads = []
-        for method, run_it in (("decomposed (columns)", lambda p: decompose.solve_decomposed(
+        for method, run_it in (("decomposed (columns)", lambda p: solve_decomposed(
                 p, time_limit_s=limit, workers=2, seed=0)),
-                               ("decomposed (plan, CP-SAT pricing)", lambda p: decompose._solve(
-                                   p, time_limit_s=limit, workers=2, seed=0, search=True, construction="plan",
-                                   pricing="cp-sat"))):
+                               ("decomposed (plan, CP-SAT pricing)", lambda p: base_runs.replan_cpsat(p, opts()))):
             t0 = time.perf_counter()
             sol = run_it(problem)
-            info = sol.info["decomposition"]
-            bounds = {"cover": info["stage1_bound"], "short": info["shortfall_lower_bound"],
+            info = sol.decomposition
+            bounds = {"cover": info.stage1_bound, "short": info.shortfall_lower_bound,
                       "dw": dw_bounds[(150, 4, 0.95)]}
             _row(table, problem, sol, method, limit, time.perf_counter() - t0, bounds, label)
             spreads.append(f"{method} {sol.penalty_totals.get('fairness', 0.0):g}")
@@ -153,7 +153,7 @@ def run(quick: bool) -> list[Table]:
     table.notes.append("gap % = (cover cost - cover LB) / cover LB; cover LB is the LP relaxation of the "
                        "group-aggregated covering model, a valid bound for every roster")
     table.notes.append("short LB is the better of two proven bounds on the agent-intervals short of any roster: the "
-                       "stage-1 LP and decompose.shortfall_lower_bound (Dantzig-Wolfe by column generation: each "
+                       "stage-1 LP and wfm.roster.shortfall_lower_bound (Dantzig-Wolfe by column generation: each "
                        f"class of interchangeable agents priced under its full contract rules; computed after the "
                        f"solve, seeded with its roster, up to {bound_limit:g} s); "
                        "short gap % = (shortfall - short LB) / short LB")

@@ -4,7 +4,7 @@ history → forecast (2 weeks) → Erlang C requirements → roster (CP-SAT, dec
 service level → explanation of each short interval. Run it as a script (``python examples/roster_bank.py``)
 or cell by cell (``# %%``). It reads the shared bank data in place (``$WFM_DATA`` or ``../shared/data``);
 pass another folder as the first argument. About a minute: the roster gets 30 s (``seed=0``; with
-``workers=1`` every number it prints is the same on every run).
+``options=SolveOptions(time_limit_s=30, reproducible=True)`` every number it prints is the same on every run).
 """
 
 # %% Forecast two weeks of 30-minute call volume from the bank's history (Jan–Sep 1999)

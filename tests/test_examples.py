@@ -23,6 +23,7 @@ def _has_data() -> bool:
 
 
 @pytest.mark.skipif(not _has_data(), reason="the bank data is not beside the checkout")
+@pytest.mark.slow  # a 30-s roster solve plus forecasting: about a minute
 def test_roster_example_runs_end_to_end() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "examples" / "roster_bank.py")], capture_output=True,
                          text=True, timeout=900, check=False)

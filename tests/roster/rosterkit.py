@@ -16,9 +16,9 @@ from wfm.roster import (
     RosterSolution,
     ShiftDemand,
     ShiftTemplate,
+    solve,
 )
 from wfm.roster.checker import check
-from wfm.roster.model import solve
 from wfm.roster.timeline import Timeline
 
 MONDAY = dt.date(2024, 1, 1)

@@ -102,7 +102,7 @@ def test_skill_requirement_needs_skilled_agent() -> None:
 
 
 def test_greedy_first_roster_is_feasible_and_covers() -> None:
-    from wfm.roster.greedy import greedy_roster
+    from wfm.roster.solvers.monolithic.greedy import greedy_roster
 
     from .rosterkit import roster
 

@@ -63,8 +63,8 @@ def test_parallel_lns_improves_a_first_roster_and_reports_its_objective() -> Non
 
     from ortools.sat.python import cp_model
 
-    from wfm.roster.lns import improve_parallel
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.lns import improve_parallel
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
     rm = RosterModel(load_curtois(DATA / "Instance3.txt"))
     first = cp_model.CpSolver()
@@ -89,19 +89,19 @@ def test_parallel_lns_improves_a_first_roster_and_reports_its_objective() -> Non
 def test_focused_neighbourhoods_hold_a_short_cell() -> None:
     import random
 
-    from wfm.roster.lns import _neighbourhood, _short_cells
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.lns import neighbourhood, short_cells
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
     rm = RosterModel(load_curtois(DATA / "Instance2.txt"))
     values = {key: 0 for key in rm.work}  # nobody works: every demanded cell is short
-    short = _short_cells(rm, values)
+    short = short_cells(rm, values)
     assert {(d, rm.shifts[s].id) for d, s, _ in short} == \
         {(sd.day, sd.shift) for sd in rm.problem.shift_demands if sd.required > 0}
     one = [short[5]]
     rng = random.Random(0)
     held = 0
     for _ in range(200):
-        cells = _neighbourhood(rm, rng, 0.1, one, values)
+        cells = neighbourhood(rm, rng, 0.1, one, values)
         held += any(d == one[0][0] for _, d in cells)
     # half the neighbourhoods are drawn around the short cell; the others hold it only by chance
     assert held >= 100

@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wfm.exceptions import InvalidParameterError
-from wfm.roster._decompose_cover import (
+from wfm.roster import SolveOptions, cover_lower_bound, solve_decomposed
+from wfm.roster.checker import check
+from wfm.roster.instances import call_centre_instance
+from wfm.roster.rules.soft import shortfall_cost
+from wfm.roster.solvers.decomposed import baselines
+from wfm.roster.solvers.decomposed.covering import (
     CapacityRow,
     CoverProblem,
     cover_cost,
@@ -19,12 +24,9 @@ from wfm.roster._decompose_cover import (
     solve_cover,
     solve_cover_mip,
 )
-from wfm.roster._decompose_data import flatten
-from wfm.roster._decompose_stage1 import build_stage1
-from wfm.roster.checker import check
-from wfm.roster.decompose import cover_lower_bound, solve_decomposed
-from wfm.roster.instances import call_centre_instance
-from wfm.roster.rules.soft import shortfall_cost
+from wfm.roster.solvers.decomposed.covering_rows import build_stage1
+from wfm.roster.solvers.decomposed.data import flatten
+from wfm.roster.solvers.decomposed.solver import run_decomposed
 
 # -- stage 1 on plain numpy ------------------------------------------------------------------------------
 
@@ -97,7 +99,7 @@ def test_fractional_requirements_use_hundredths() -> None:
 @pytest.fixture(scope="module")
 def small():
     problem = call_centre_instance(16, weeks=1, seed=1, source="synthetic")
-    return problem, solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
+    return problem, solve_decomposed(problem, options=SolveOptions(time_limit_s=12, reproducible=True))
 
 
 def test_roster_passes_the_checker_and_prices_like_it(small) -> None:
@@ -111,19 +113,19 @@ def test_roster_passes_the_checker_and_prices_like_it(small) -> None:
 
 def test_stage1_bound_is_below_what_the_roster_achieves(small) -> None:
     problem, sol = small
-    info = sol.info["decomposition"]
-    assert info["stage1_bound"] <= info["cover_cost"] + 1e-6
-    assert info["stage1_bound"] <= info["stage1_objective"] + 1e-6
+    info = sol.decomposition
+    assert info.stage1_bound <= info.cover_cost + 1e-6
+    assert info.stage1_bound <= info.stage1_objective + 1e-6
     assert sol.best_bound <= sol.objective + 1e-6
     assert 0 <= sol.gap <= 1
-    assert info["shortfall_lower_bound"] <= info["shortfall"] + 1e-6
+    assert info.shortfall_lower_bound <= info.shortfall + 1e-6
     totals = sol.penalty_totals
-    assert totals.get("shortfall", 0) + totals.get("overstaffing", 0) == pytest.approx(info["cover_cost"])
+    assert totals.get("shortfall", 0) + totals.get("overstaffing", 0) == pytest.approx(info.cover_cost)
 
 
 def test_same_seed_same_roster(small) -> None:
     problem, sol = small
-    again = solve_decomposed(problem, time_limit_s=12, workers=1, seed=0)
+    again = solve_decomposed(problem, options=SolveOptions(time_limit_s=12, reproducible=True))
     assert [a.model_dump() for a in again.assignments] == [a.model_dump() for a in sol.assignments]
     assert again.objective == sol.objective
 
@@ -138,6 +140,7 @@ def test_locks_and_leave_hold(small) -> None:
             assert worked.get((agent.id, la.date)) == la.shift
 
 
+@pytest.mark.slow
 def test_two_weeks_end_to_end_with_two_workers() -> None:
     problem = call_centre_instance(24, weeks=2, seed=2, source="synthetic")
     sol = solve_decomposed(problem, time_limit_s=10, workers=2, seed=0)
@@ -200,16 +203,16 @@ def test_daylight_saving_week_passes_the_checker() -> None:
 # -- stage 2 with re-planning --------------------------------------------------------------------------
 
 def test_replan_rounds_cover_every_agent_once() -> None:
-    from wfm.roster._decompose_replan import _chunks
+    from wfm.roster.solvers.decomposed.replan import round_sizes
 
     for n, share, smallest in ((150, 0.25, 4), (16, 0.5, 8), (3, 0.25, 4), (1, 0.9, 1)):
-        sizes = _chunks(n, share, smallest)
+        sizes = round_sizes(n, share, smallest)
         assert sum(sizes) == n and all(s >= 1 for s in sizes)
         assert sizes[-1] <= max(smallest, 1) or len(sizes) == 1
 
 
 def test_replan_subproblem_keeps_the_chosen_agents_rules() -> None:
-    from wfm.roster._decompose_replan import subproblem
+    from wfm.roster.solvers.decomposed.replan import subproblem
 
     problem = call_centre_instance(16, weeks=1, seed=1, source="synthetic")
     fp = flatten(problem)
@@ -226,37 +229,32 @@ def test_replan_subproblem_keeps_the_chosen_agents_rules() -> None:
     assert day_rows and all(r.hi <= 3 for r in day_rows)
 
 
-def test_replanned_and_single_plan_constructions_are_both_valid() -> None:
-    from wfm.roster import decompose
-
+@pytest.mark.slow
+def test_replanned_construction_alone_is_valid() -> None:
     problem = call_centre_instance(20, weeks=2, seed=3, source="synthetic")
-    for replan in (True, False):
-        sol = decompose._solve(problem, time_limit_s=8, workers=1, seed=0, search=False, replan=replan)
-        report = check(problem, sol)
-        assert report.ok, str(report)
-        info = sol.info["decomposition"]
-        assert info["stage2_status"].startswith("REPLANNED") == replan
-        assert info["unfilled_slots"] >= 0 and info["extra_shifts"] >= 0
-        assert sol.best_bound <= sol.objective + 1e-6
+    sol = baselines.greedy_construction(problem, SolveOptions(time_limit_s=8, reproducible=True))
+    report = check(problem, sol)
+    assert report.ok, str(report)
+    info = sol.decomposition
+    assert info.construction == "replan" and info.construction_rounds >= 1 and info.stage3_moves == 0
+    assert sol.strategy == "decomposed-greedy"
+    assert info.unfilled_slots >= 0 and info.extra_shifts >= 0
+    assert sol.best_bound <= sol.objective + 1e-6
 
 
-@pytest.mark.parametrize("seed_by", ["sweeps", "replan", None])
-def test_column_construction_gives_a_valid_reproducible_roster(monkeypatch, seed_by: str | None) -> None:
-    from wfm.roster import decompose
-
-    seeded = seed_by is not None
-    if not seeded:
-        monkeypatch.setattr(decompose, "_COLUMNS_SEED_SHARE", 0.0)
+@pytest.mark.slow
+@pytest.mark.parametrize("seed_by", ["sweeps", "replan"])
+def test_column_construction_gives_a_valid_reproducible_roster(seed_by: str) -> None:
     problem = call_centre_instance(12, weeks=1, seed=4, source="synthetic")
     # graph pricing seeds the master by best responses; CP-SAT pricing by the re-planned roster
     pricing = "cp-sat" if seed_by == "replan" else "auto"
-    runs = [decompose._solve(problem, time_limit_s=8, workers=1, seed=0, search=True, construction="columns",
-                             pricing=pricing) for _ in range(2)]
+    runs = [run_decomposed(problem, SolveOptions(time_limit_s=8, reproducible=True), construction="columns",
+                           pricing=pricing) for _ in range(2)]
     report = check(problem, runs[0])
     assert report.ok, str(report)
     assert runs[0].objective == pytest.approx(report.objective)
-    status = runs[0].info["decomposition"]["stage2_status"]
-    assert status.startswith("COLUMNS(") and status.endswith("seeded)") == seeded
+    info = runs[0].decomposition
+    assert info.construction == "columns" and info.construction_rounds >= 1 and not info.fallbacks
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
 
 
@@ -265,36 +263,35 @@ def test_auto_construction_picks_columns_when_pricing_is_fast() -> None:
     with pytest.raises(InvalidParameterError, match="construction"):
         solve_decomposed(problem, time_limit_s=5, construction="magic")  # type: ignore[arg-type]
     fast = solve_decomposed(problem, time_limit_s=4, workers=1, seed=0)
-    assert fast.info["decomposition"]["stage2_status"].startswith("COLUMNS")
+    assert fast.decomposition.construction == "columns"
     # fairness is priced by the graph too (a slope per tag), so it keeps the column start
     fair = problem.model_copy(update={"weights": problem.weights.model_copy(update={"fairness": 1.0})})
     short = solve_decomposed(fair, time_limit_s=4, workers=1, seed=0)
-    assert short.info["decomposition"]["stage2_status"].startswith("COLUMNS")
+    assert short.decomposition.construction == "columns"
     report = check(fair, short)
     assert report.ok, str(report)
     assert short.objective == pytest.approx(report.objective)
 
 
+@pytest.mark.slow
 def test_column_bound_is_stronger_than_stage1_and_below_every_rosters_cover_cost() -> None:
-    from wfm.roster.model import solve_monolithic
+    from wfm.roster import solve
 
     problem = call_centre_instance(10, weeks=1, seed=0, source="synthetic")
     # two workers: the clock, not a nominal round count, ends the column generation (about 25 rounds here)
     sol = solve_decomposed(problem, time_limit_s=15, workers=2, seed=0)
-    info = sol.info["decomposition"]
+    info = sol.decomposition
     # whole agents under their own rules, not the aggregate rows: 2,200 against 2,118 on this week
-    assert info["columns_bound"] >= info["stage1_bound"] + 20
-    assert sol.best_bound == pytest.approx(min(info["columns_bound"], sol.objective))
-    other = solve_monolithic(problem, time_limit_s=20, workers=2, seed=0)
+    assert info.columns_bound >= info.stage1_bound + 20
+    assert sol.best_bound == pytest.approx(min(info.columns_bound, sol.objective))
+    other = solve(problem, strategy="monolithic", time_limit_s=20, workers=2, seed=0)
     for roster in (sol, other):
         cover = roster.penalty_totals.get("shortfall", 0.0) + roster.penalty_totals.get("overstaffing", 0.0)
-        assert info["columns_bound"] <= cover + 1e-6
+        assert info.columns_bound <= cover + 1e-6
     plan = decompose_solve_plan(problem)
-    assert plan.info["decomposition"]["columns_bound"] is None
-    assert plan.best_bound == pytest.approx(min(plan.info["decomposition"]["stage1_bound"], plan.objective))
+    assert plan.decomposition.columns_bound is None
+    assert plan.best_bound == pytest.approx(min(plan.decomposition.stage1_bound, plan.objective))
 
 
 def decompose_solve_plan(problem):  # noqa: ANN001, ANN201
-    from wfm.roster import decompose
-
-    return decompose._solve(problem, time_limit_s=6, workers=1, seed=0, search=True, construction="plan")
+    return run_decomposed(problem, SolveOptions(time_limit_s=6, reproducible=True), construction="replan")

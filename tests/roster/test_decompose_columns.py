@@ -5,13 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wfm.roster import _decompose_columns as C
-from wfm.roster._decompose_cover import interval_cost
-from wfm.roster._decompose_data import flatten
+from wfm.roster import SolveOptions, shortfall_lower_bound, solve, solve_decomposed
 from wfm.roster.checker import check
-from wfm.roster.decompose import shortfall_lower_bound, solve_decomposed
 from wfm.roster.instances import call_centre_instance
-from wfm.roster.model import solve_monolithic
+from wfm.roster.solvers.decomposed import baselines
+from wfm.roster.solvers.decomposed import local_search as L
+from wfm.roster.solvers.decomposed import pricing as C
+from wfm.roster.solvers.decomposed.agent_model import agent_personal_cost
+from wfm.roster.solvers.decomposed.construct import shortfall_only
+from wfm.roster.solvers.decomposed.covering import interval_cost
+from wfm.roster.solvers.decomposed.data import flatten
+from wfm.roster.solvers.decomposed.solver import run_decomposed
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +29,7 @@ def _value(fp, shift, var) -> float:  # noqa: ANN001
     cov = np.zeros(len(fp.required))
     for a in range(fp.n_agents):
         cov[C.agent_cover(fp, shift[a], var[a])] += 1
-    personal = sum(C.agent_personal_cost(fp, a, shift[a]) for a in range(fp.n_agents))
+    personal = sum(agent_personal_cost(fp, a, shift[a]) for a in range(fp.n_agents))
     return float(interval_cost(fp.required, cov, w.shortfall, w.overstaffing).sum()) + personal
 
 
@@ -47,7 +51,7 @@ def built(week):
     _, fp = week
     table = C.VariantTable(fp)
     empty = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
-    shift, var, _ = C.best_response_sweeps(fp, empty, empty.copy(), {}, table, deadline=float("inf"), seed=0,
+    shift, var, _ = L.best_response_sweeps(fp, empty, empty.copy(), {}, table, deadline=float("inf"), seed=0,
                                            max_sweeps=1, unplaced=set(range(fp.n_agents)))
     return fp, table, shift, var
 
@@ -55,49 +59,45 @@ def built(week):
 def test_sweeps_build_a_roster_from_nothing_and_only_improve_it(built) -> None:
     fp, table, shift, var = built
     assert (shift >= 0).any(axis=1).all()  # everyone placed: the contracts ask for hours
-    better, var2, _ = C.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=1,
+    better, var2, _ = L.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=1,
                                              max_sweeps=3)
     assert _value(fp, better, var2) <= _value(fp, shift, var) + 1e-9
 
 
 def test_threaded_sweeps_are_reproducible(built) -> None:
     fp, table, shift, var = built
-    runs = [C.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=4, max_sweeps=2,
+    runs = [L.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=4, max_sweeps=2,
                                    threads=2) for _ in range(2)]
     assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
 
 
 def test_plateau_sweeps_never_make_the_roster_worse(built) -> None:
     fp, table, shift, var = built
-    moved, var2, moves = C.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=2,
+    moved, var2, moves = L.best_response_sweeps(fp, shift, var, {}, table, deadline=float("inf"), seed=2,
                                                 max_sweeps=4, noise=1.0)
     assert moves > 0  # plateau moves are taken
     assert _value(fp, moved, var2) <= _value(fp, shift, var) + 1e-9
 
 
+@pytest.mark.slow
 def test_shortfall_bound_is_below_every_roster_found() -> None:
     problem = call_centre_instance(4, weeks=1, seed=5, source="synthetic", load=1.1)
     bound = shortfall_lower_bound(problem, time_limit_s=10)
-    only_short = _shortfall_only(problem)
+    only_short = shortfall_only(problem)
     # CP-SAT on the shortfall alone: its roster and its own proven bound bracket the optimum
-    best = solve_monolithic(only_short, time_limit_s=15, workers=2, seed=0)
+    best = solve(only_short, strategy="monolithic", time_limit_s=15, workers=2, seed=0)
     shortfall = float(best.coverage_frame(only_short)["shortfall"].sum())
     assert 0.0 < bound <= shortfall + 1e-6
     assert bound >= best.best_bound - 1e-6  # stronger than what CP-SAT proved on the full model
 
 
-def _shortfall_only(problem):  # noqa: ANN001, ANN202
-    return problem.model_copy(update={"weights": problem.weights.model_copy(update={
-        "shortfall": [1.0], "overstaffing": 0.0, "preference": 0.0, "start_consistency": 0.0, "fairness": 0.0})})
-
-
 def test_column_generation_bound_converges_above_the_stage1_lp(week) -> None:
-    from wfm.roster._decompose_cover import solve_lp_duals
-    from wfm.roster._decompose_dw import column_generation_bound
-    from wfm.roster._decompose_stage1 import build_stage1
+    from wfm.roster.solvers.decomposed.column_generation import column_generation_bound
+    from wfm.roster.solvers.decomposed.covering import solve_lp_duals
+    from wfm.roster.solvers.decomposed.covering_rows import build_stage1
 
     problem, _ = week
-    fp = flatten(_shortfall_only(problem))
+    fp = flatten(shortfall_only(problem))
     cover, _, _ = build_stage1(fp, short_weights=(1.0,), over_weight=0.0)
     lp, duals = solve_lp_duals(cover)
     got = column_generation_bound(fp, duals, time_limit_s=60, seed=0, workers=1)
@@ -109,8 +109,8 @@ def test_column_generation_bound_converges_above_the_stage1_lp(week) -> None:
 
 
 def test_a_solution_round_trips_to_rows_and_seeds_the_bound(week) -> None:
-    from wfm.roster._decompose_solution import rows_of
-    from wfm.roster._decompose_variants import coverage
+    from wfm.roster.solvers.decomposed.extract import rows_of
+    from wfm.roster.solvers.decomposed.variants import coverage
 
     problem, fp = week
     sol = solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)
@@ -146,7 +146,8 @@ def _spread(problem, sol, tag: str) -> int:  # noqa: ANN001
     return sum(p.amount for p in report.penalties if p.name == f"unfair({tag})")
 
 
-@pytest.mark.parametrize(("pricing", "construction"), [("cp-sat", "plan"), ("auto", "columns")])
+@pytest.mark.slow
+@pytest.mark.parametrize(("pricing", "construction"), [("cp-sat", "replan"), ("auto", "columns")])
 def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted(pricing: str, construction: str) -> None:
     base = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
     weights = base.weights.model_copy(update={"fairness_tags": ["split", "weekend"]})
@@ -154,10 +155,8 @@ def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted(pricing: str, 
     fair = base.model_copy(update={"weights": weights.model_copy(update={"fairness": 60.0})})
     # both solves price agents the same way (one-agent CP-SAT, or the contract graph with a slope per
     # tag, the default), so only the weight differs
-    from wfm.roster import decompose
-
-    sol_plain, sol_fair = (decompose._solve(p, time_limit_s=20, workers=1, seed=0, search=True,
-                                            construction=construction, pricing=pricing) for p in (plain, fair))
+    sol_plain, sol_fair = (run_decomposed(p, SolveOptions(time_limit_s=20, reproducible=True),
+                                          construction=construction, pricing=pricing) for p in (plain, fair))
     # the decomposed objective prices fairness exactly as the checker does
     assert sol_fair.objective == pytest.approx(check(fair, sol_fair).objective)
     judged = plain.model_copy(update={"weights": fair.weights})
@@ -166,28 +165,29 @@ def test_sweeps_spread_unpopular_shifts_when_fairness_is_weighted(pricing: str, 
     assert spread_fair < spread_plain
 
 
-def test_one_worker_gives_one_roster_on_a_two_week_problem() -> None:
+@pytest.mark.slow
+def test_a_reproducible_solve_gives_one_roster_on_a_two_week_problem() -> None:
     # the box searches of stage 1 and of the re-planning rounds once stopped on the wall clock here
     problem = call_centre_instance(14, weeks=2, seed=1, source="synthetic")
-    runs = [solve_decomposed(problem, time_limit_s=8, workers=1, seed=0) for _ in range(2)]
+    runs = [solve_decomposed(problem, options=SolveOptions(time_limit_s=8, reproducible=True)) for _ in range(2)]
     assert [a.model_dump() for a in runs[0].assignments] == [a.model_dump() for a in runs[1].assignments]
     assert runs[0].objective == runs[1].objective
 
 
+@pytest.mark.slow
 def test_a_seeded_master_never_starts_above_its_seed_roster(week) -> None:
-    from wfm.roster import decompose
-    from wfm.roster._decompose_cover import solve_lp_duals
-    from wfm.roster._decompose_dw import column_generation
-    from wfm.roster._decompose_solution import rows_of
-    from wfm.roster._decompose_stage1 import build_stage1
+    from wfm.roster.solvers.decomposed.column_generation import column_generation
+    from wfm.roster.solvers.decomposed.covering import solve_lp_duals
+    from wfm.roster.solvers.decomposed.covering_rows import build_stage1
+    from wfm.roster.solvers.decomposed.extract import rows_of
 
     problem, fp = week
     # a poor roster (the construction alone) and a good one (the full solve) as seeds
-    for sol in (decompose._solve(problem, time_limit_s=5, workers=1, seed=0, search=False),
+    for sol in (baselines.greedy_construction(problem, SolveOptions(time_limit_s=5, reproducible=True)),
                 solve_decomposed(problem, time_limit_s=5, workers=1, seed=0)):
         shift, var = rows_of(fp, sol)
         short = float(sol.coverage_frame(problem)["shortfall"].sum())
-        only = flatten(_shortfall_only(problem))
+        only = flatten(shortfall_only(problem))
         cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
         _, duals = solve_lp_duals(cover)
         got, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=1,
@@ -198,12 +198,12 @@ def test_a_seeded_master_never_starts_above_its_seed_roster(week) -> None:
 
 
 def test_linked_master_prices_columns_at_its_own_duals_and_rounds_to_whole_agents(week) -> None:
-    from wfm.roster._decompose_cover import solve_lp_duals
-    from wfm.roster._decompose_dw import column_generation
-    from wfm.roster._decompose_stage1 import build_stage1
+    from wfm.roster.solvers.decomposed.column_generation import column_generation
+    from wfm.roster.solvers.decomposed.covering import solve_lp_duals
+    from wfm.roster.solvers.decomposed.covering_rows import build_stage1
 
     problem, _ = week
-    only = flatten(_shortfall_only(problem))
+    only = flatten(shortfall_only(problem))
     cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
     _, duals = solve_lp_duals(cover)
     _, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=4)
@@ -238,13 +238,13 @@ def test_linked_master_prices_columns_at_its_own_duals_and_rounds_to_whole_agent
 
 @pytest.mark.parametrize("how", ["dive", "out of time"])
 def test_diving_rounds_the_master_to_whole_agents_of_their_own_class(week, how: str) -> None:
-    from wfm.roster._decompose_cover import solve_lp_duals
-    from wfm.roster._decompose_dw import column_generation
-    from wfm.roster._decompose_stage1 import build_stage1
-    from wfm.roster._decompose_variants import coverage
+    from wfm.roster.solvers.decomposed.column_generation import column_generation
+    from wfm.roster.solvers.decomposed.covering import solve_lp_duals
+    from wfm.roster.solvers.decomposed.covering_rows import build_stage1
+    from wfm.roster.solvers.decomposed.variants import coverage
 
     problem, _ = week
-    only = flatten(_shortfall_only(problem))
+    only = flatten(shortfall_only(problem))
     cover, _, _ = build_stage1(only, short_weights=(1.0,), over_weight=0.0)
     _, duals = solve_lp_duals(cover)
     classes = C.agent_classes(only)
@@ -264,15 +264,16 @@ def test_diving_rounds_the_master_to_whole_agents_of_their_own_class(week, how: 
     assert got.bound - 1e-6 <= master.solve()[0] <= short + 1e-6
 
 
+@pytest.mark.slow
 def test_master_priced_on_tiers_and_over_staffing_bounds_every_roster_it_rounds_to(week) -> None:
-    from wfm.roster._decompose_cover import solve_lp_duals
-    from wfm.roster._decompose_dw import column_generation
-    from wfm.roster._decompose_stage1 import build_stage1
-    from wfm.roster._decompose_variants import coverage
+    from wfm.roster.solvers.decomposed.column_generation import column_generation
+    from wfm.roster.solvers.decomposed.covering import solve_lp_duals
+    from wfm.roster.solvers.decomposed.covering_rows import build_stage1
+    from wfm.roster.solvers.decomposed.variants import coverage
 
     problem, _ = week
     tiers, over = (1.0, 1.5, 2.5, 4.0), 0.05
-    only = flatten(_shortfall_only(problem))
+    only = flatten(shortfall_only(problem))
     cover, _, _ = build_stage1(only, short_weights=tiers, over_weight=over)
     _, duals = solve_lp_duals(cover)
     got, master = column_generation(only, duals, time_limit_s=30, seed=0, workers=1, max_rounds=40,

@@ -23,11 +23,11 @@ from wfm.roster import (
     ShiftRef,
     ShiftTemplate,
 )
-from wfm.roster import _decompose_columns as C
-from wfm.roster._decompose_data import flatten
-from wfm.roster._decompose_dp import DPPricer, PricerPool
-from wfm.roster._decompose_stage2 import agent_personal_cost
 from wfm.roster.instances import call_centre_instance
+from wfm.roster.solvers.decomposed import pricing as C
+from wfm.roster.solvers.decomposed.agent_model import agent_personal_cost
+from wfm.roster.solvers.decomposed.contract_graph import DPPricer, PricerPool
+from wfm.roster.solvers.decomposed.data import flatten
 
 from .rosterkit import MONDAY
 
@@ -107,6 +107,7 @@ def _true_cost(fp, table: C.VariantTable, a: int, key_value: np.ndarray, row: np
     return float(key_value[keys].sum()) + agent_personal_cost(fp, a, row)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.integers(0, 2**31 - 1))
 def test_dynamic_programming_finds_the_cp_sat_optimum(problem: RosterProblem, value_seed: int) -> None:
@@ -153,9 +154,10 @@ def test_every_bank_agent_priced_exactly_and_checker_valid(bank: RosterProblem) 
         assert got[2] == pytest.approx(ref[2]), fp.problem.agents[a].id
 
 
+@pytest.mark.slow
 def test_sweeps_with_either_pricer_give_valid_rosters(bank: RosterProblem) -> None:
+    from wfm.roster import solve_decomposed
     from wfm.roster.checker import check
-    from wfm.roster.decompose import solve_decomposed
 
     sol = solve_decomposed(bank, time_limit_s=8, workers=1, seed=0)
     assert check(bank, sol).ok
@@ -166,7 +168,7 @@ def _fair_cost(fp, table: C.VariantTable, a: int, key_value: np.ndarray, row: np
     """The agent's true cost with the spread of each tag at weight 60, counted from the roster."""
     spread = 0.0
     for tag, (top, bottom) in others.items():
-        c = sum(1 for d, s in enumerate(row) if s >= 0 and C._counts_for(fp, tag, d, int(s)))
+        c = sum(1 for d, s in enumerate(row) if s >= 0 and C.counts_for(fp, tag, d, int(s)))
         spread += 60.0 * (max(top, c) - min(bottom, c))
     return _true_cost(fp, table, a, key_value, row) + spread
 
@@ -211,13 +213,10 @@ def test_pricer_pool_rejects_an_unknown_method(bank: RosterProblem) -> None:
         PricerPool(fp, C.VariantTable(fp), method="labels")
 
 
-def test_a_contract_graph_too_large_keeps_the_cp_sat_pricer(bank: RosterProblem, monkeypatch) -> None:
-    from wfm.roster import _decompose_dp as D
-
-    monkeypatch.setattr(D, "_MAX_STATES", 5)
+def test_a_contract_graph_too_large_keeps_the_cp_sat_pricer(bank: RosterProblem) -> None:
     fp = flatten(bank)
     table = C.VariantTable(fp)
-    pool = PricerPool(fp, table)
+    pool = PricerPool(fp, table, max_states=5)
     assert isinstance(pool[0], C.AgentPricer)
     assert not any(g.ok for g in fp.graphs.values())
     key_value, key_variant = table.best(np.zeros(len(fp.required)))

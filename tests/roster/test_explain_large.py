@@ -24,6 +24,7 @@ def _with_overloaded_part_timer(n_agents: int):  # noqa: ANN202
     return problem.model_copy(update={"agents": agents}), agent.id
 
 
+@pytest.mark.slow
 def test_decomposed_solve_names_the_one_agent_and_a_minimal_set() -> None:
     problem, culprit = _with_overloaded_part_timer(40)
     with pytest.raises(InfeasibleError) as info:

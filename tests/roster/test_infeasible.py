@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
-from wfm.roster import Contract, LockedAssignment
-from wfm.roster.model import solve
+from wfm.roster import Contract, LockedAssignment, solve
 
 from .rosterkit import MONDAY, tiny
 

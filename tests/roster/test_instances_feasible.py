@@ -22,9 +22,9 @@ def _one_roster_per_agent(problem: RosterProblem) -> tuple[dict[str, list[int]],
     The only place this test reaches into the decomposed solver's pricing code (its module moves when the
     solver is restructured; the search is replaceable, the checker below is what proves feasibility).
     """
-    from wfm.roster._decompose_columns import VariantTable
-    from wfm.roster._decompose_data import flatten
-    from wfm.roster._decompose_dp import PricerPool
+    from wfm.roster.solvers.decomposed.contract_graph import PricerPool
+    from wfm.roster.solvers.decomposed.data import flatten
+    from wfm.roster.solvers.decomposed.pricing import VariantTable
 
     fp = flatten(problem)
     table = VariantTable(fp)

@@ -24,8 +24,8 @@ from wfm.roster import (
     ShiftDemand,
     ShiftRef,
     ShiftTemplate,
+    solve,
 )
-from wfm.roster.model import solve
 
 from .rosterkit import MONDAY, solve_checked
 

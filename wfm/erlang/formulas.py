@@ -57,7 +57,7 @@ def _c_core(a: np.ndarray, n: np.ndarray) -> np.ndarray:
     return special.expit(-(lr + np.log1p(-a / n)))
 
 
-def _a_core(
+def erlang_a_core(
     a: np.ndarray, n: np.ndarray, ratio: np.ndarray, s: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Erlang A ``P(W>0)``, ``P(abandon)``, ``P(answered within T)`` for ``a > 0``, ``n >= 1``.
@@ -79,7 +79,7 @@ def _a_core(
     return p_wait, p_ab, sl
 
 
-def _a_asa_core(a: np.ndarray, n: np.ndarray, ratio: np.ndarray, p_wait: np.ndarray, p_ab: np.ndarray,
+def erlang_a_asa_core(a: np.ndarray, n: np.ndarray, ratio: np.ndarray, p_wait: np.ndarray, p_ab: np.ndarray,
                 patience: np.ndarray) -> np.ndarray:
     """Erlang A mean wait of answered calls (seconds) for ``a > 0``, ``n >= 1``.
 
@@ -200,7 +200,7 @@ def _patience(patience_seconds: ArrayLike | None) -> np.ndarray | None:
     return None if patience_seconds is None else v.positive("patience_seconds", patience_seconds)
 
 
-def _measures(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_seconds: ArrayLike,
+def queue_measures(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_seconds: ArrayLike,
               interval_seconds: ArrayLike, patience_seconds: ArrayLike | None,
               want: tuple[str, ...]) -> tuple[bool, tuple[int, ...], dict[str, np.ndarray]]:
     """Every requested measure (``sl``, ``asa``, ``occ``, ``ab``) on the broadcast flat arrays."""
@@ -235,13 +235,13 @@ def _measures(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_second
     sl = np.where(busy, 0.0, 1.0)
     if live.any():
         ratio = pt[live] / h[live]
-        pw, pa, s = _a_core(a[live], n[live], ratio, f["answer"][live] / pt[live])
+        pw, pa, s = erlang_a_core(a[live], n[live], ratio, f["answer"][live] / pt[live])
         p_wait[live], p_ab[live], sl[live] = pw, pa, s
     res["sl"], res["ab"] = sl, p_ab
     if "asa" in want:
         w = np.where(busy, np.inf, 0.0)
         if live.any():
-            w[live] = _a_asa_core(a[live], n[live], pt[live] / h[live], p_wait[live], p_ab[live], pt[live])
+            w[live] = erlang_a_asa_core(a[live], n[live], pt[live] / h[live], p_wait[live], p_ab[live], pt[live])
         res["asa"] = w
     if "occ" in want:
         res["occ"] = np.where(n > 0, a * (1.0 - p_ab) / np.where(n > 0, n, 1.0), 0.0)
@@ -274,7 +274,7 @@ def service_level(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_se
     float or numpy.ndarray
         Service level in [0, 1]; 1 where no calls are offered.
     """
-    scalar, shape, r = _measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds, ())
+    scalar, shape, r = queue_measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds, ())
     return _out(r["sl"].reshape(shape), scalar)
 
 
@@ -292,7 +292,7 @@ def asa(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_seconds: Arr
     float or numpy.ndarray
         Mean wait in seconds.
     """
-    scalar, shape, r = _measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds,
+    scalar, shape, r = queue_measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds,
                                  ("asa",))
     return _out(r["asa"].reshape(shape), scalar)
 
@@ -310,7 +310,7 @@ def occupancy(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, answer_second
     float or numpy.ndarray
         Occupancy in [0, 1].
     """
-    scalar, shape, r = _measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds,
+    scalar, shape, r = queue_measures(calls, aht, agents, answer_seconds, interval_seconds, patience_seconds,
                                  ("occ",))
     return _out(r["occ"].reshape(shape), scalar)
 
@@ -340,5 +340,5 @@ def abandon_rate(calls: ArrayLike, aht: ArrayLike, agents: ArrayLike, patience_s
     if patience_seconds is None:
         raise InvalidParameterError("`patience_seconds` must be given for abandon_rate; got None",
             field="patience_seconds")
-    scalar, shape, r = _measures(calls, aht, agents, 0.0, interval_seconds, patience_seconds, ())
+    scalar, shape, r = queue_measures(calls, aht, agents, 0.0, interval_seconds, patience_seconds, ())
     return _out(r["ab"].reshape(shape), scalar)

@@ -27,7 +27,7 @@ from scipy import special
 
 from wfm.erlang import _validate as v
 from wfm.erlang._special import log_r
-from wfm.erlang.formulas import _a_asa_core, _a_core, _measures
+from wfm.erlang.formulas import erlang_a_asa_core, erlang_a_core, queue_measures
 from wfm.exceptions import DataFormatError, InvalidParameterError
 from wfm.limits import check_count
 
@@ -429,7 +429,7 @@ def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
 
     def feasible(idx: np.ndarray, n: np.ndarray) -> np.ndarray:
         ratio = pat[idx] / h[idx]
-        p_wait, p_ab, sl = _a_core(a[idx], n, ratio, answer[idx] / pat[idx])
+        p_wait, p_ab, sl = erlang_a_core(a[idx], n, ratio, answer[idx] / pat[idx])
         ok = np.ones(idx.size, dtype=bool)
         if "sl" in f:
             ok &= sl >= f["sl"][idx]
@@ -438,7 +438,7 @@ def _erlang_a_staff(f: dict[str, np.ndarray], guess: np.ndarray) -> np.ndarray:
         if "occ" in f:
             ok &= a[idx] * (1.0 - p_ab) / n <= f["occ"][idx]
         if "asa" in f:
-            w = _a_asa_core(a[idx], n, ratio, p_wait, p_ab, pat[idx])
+            w = erlang_a_asa_core(a[idx], n, ratio, p_wait, p_ab, pat[idx])
             ok &= w <= f["asa"][idx]
         return ok
 
@@ -612,7 +612,7 @@ def requirements(intervals: pd.DataFrame, *, volume_col: str = "volume", aht_col
     out["agents"] = apply_shrinkage(n_phone, shrinkage)
     if float(shrinkage) > 0:
         out["agents_on_phone"] = n_phone
-    _, _, m = _measures(vol, h, n_phone, answer_seconds, secs, patience_seconds, ("asa", "occ"))
+    _, _, m = queue_measures(vol, h, n_phone, answer_seconds, secs, patience_seconds, ("asa", "occ"))
     out["service_level"] = m["sl"]
     out["occupancy"] = m["occ"]
     out["asa"] = m["asa"]

@@ -7,15 +7,14 @@ short; ``load_curtois`` reads the public benchmark.
 
 from wfm.roster.checker import CheckReport, Violation, check
 from wfm.roster.curtois import load_curtois, score_curtois
-from wfm.roster.decompose import cover_lower_bound, solve_decomposed
 from wfm.roster.frames import StaffingHandoff, requirements_from_frame, staffing_handoff
 from wfm.roster.instances import call_centre_instance
-from wfm.roster.model import solve
 from wfm.roster.models import (
     Agent,
     Assignment,
     Break,
     Contract,
+    DecompositionReport,
     ForbiddenSuccession,
     Horizon,
     LockedAssignment,
@@ -31,10 +30,21 @@ from wfm.roster.models import (
     ShiftDemand,
     ShiftRef,
     ShiftTemplate,
+    SolveStatus,
 )
 from wfm.roster.shortfall import Change, ShortInterval, explain_shortfall
+from wfm.roster.solvers.budget import BudgetShares
+from wfm.roster.solvers.decomposed.bounds import cover_lower_bound, shortfall_lower_bound
+from wfm.roster.solvers.decomposed.solver import solve_decomposed
+from wfm.roster.solvers.dispatch import solve
+from wfm.roster.solvers.options import SolveOptions
 
 __all__ = [
+    "BudgetShares",
+    "DecompositionReport",
+    "SolveOptions",
+    "SolveStatus",
+    "shortfall_lower_bound",
     "call_centre_instance",
     "cover_lower_bound",
     "requirements_from_frame",

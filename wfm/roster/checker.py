@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from wfm.roster.models import Agent, Assignment, Contract, Penalty, RosterProblem, RosterSolution, ShiftTemplate
 
-__all__ = ["Violation", "CheckReport", "agent_violations", "calendar", "check"]
+__all__ = ["Violation", "CheckReport", "agent_violations", "calendar", "check", "price_objective",
+           "shortfall_tier_cost"]
 
 _UTC = dt.UTC
 
@@ -70,7 +71,7 @@ def _minutes(t: dt.datetime, origin: dt.datetime) -> float:
     return (t.astimezone(_UTC) - origin).total_seconds() / 60.0
 
 
-def _shortfall_cost(short: float, marginal: list[float]) -> float:
+def shortfall_tier_cost(short: float, marginal: list[float]) -> float:
     # written out again rather than imported from the model: the checker is the independent reading
     cost, k = 0.0, 0
     while short > 1e-9:
@@ -153,7 +154,7 @@ def check(problem: RosterProblem, solution: RosterSolution) -> CheckReport:  # n
         report.violations.extend(agent_violations(problem, agent, by_agent[agent.id], shifts=shifts,
                                                   contracts=contracts, weekends=weekends, weeks=weeks))
 
-    _objective(problem, by_agent, shifts, weekends, weeks, report)
+    price_objective(problem, by_agent, shifts, weekends, weeks, report)
     return report
 
 
@@ -273,7 +274,7 @@ def agent_violations(problem: RosterProblem, agent: Agent, mine: dict[int, Assig
                               f"{sum(we[i:i + 4])} weekends in 4"))
     return out
 
-def _objective(problem: RosterProblem, by_agent: dict[str, dict[int, Assignment]], shifts: dict, weekends,
+def price_objective(problem: RosterProblem, by_agent: dict[str, dict[int, Assignment]], shifts: dict, weekends,
                weeks, report: CheckReport) -> None:  # noqa: ANN001
     h = problem.horizon
     w = problem.weights
@@ -314,7 +315,7 @@ def _objective(problem: RosterProblem, by_agent: dict[str, dict[int, Assignment]
             n = have.get((g, skill), 0)
             if agents - n > 1e-9:
                 pen(Penalty(name=f"short({label})", rule="shortfall", amount=agents - n,
-                            cost=_shortfall_cost(agents - n, w.shortfall)))
+                            cost=shortfall_tier_cost(agents - n, w.shortfall)))
             if n - agents > 1e-9 and w.overstaffing > 0:
                 pen(Penalty(name=f"over({label})", rule="overstaffing", amount=n - agents,
                             cost=(n - agents) * w.overstaffing))

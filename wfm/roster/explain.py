@@ -21,6 +21,8 @@ from ortools.sat.python import cp_model
 
 from wfm.exceptions import InfeasibleError
 from wfm.roster.models import RosterProblem
+from wfm.roster.solvers.cpsat import make_cp_solver
+from wfm.roster.solvers.monolithic.model import RosterModel
 
 __all__ = ["Conflict", "explain_infeasible"]
 
@@ -73,17 +75,12 @@ def _lone_agent(problem: RosterProblem, *, deadline: float, seed: int) -> Roster
 
     The agents with leave or locks are checked first: their data is where a clash usually is.
     """
-    from wfm.roster.model import RosterModel
-
     order = sorted(problem.agents, key=lambda a: -(len(a.locked) + len(a.leave) + len(a.max_shifts)))
     for agent in order:
         if time.perf_counter() > deadline:
             return None
         sub = problem.model_copy(update={"agents": [agent], "requirements": [], "shift_demands": []})
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(0.05, min(1.0, deadline - time.perf_counter()))
+        solver = make_cp_solver(time_limit_s=max(0.05, min(1.0, deadline - time.perf_counter())), seed=seed)
         if solver.solve(RosterModel(sub, symmetry=False).model) == cp_model.INFEASIBLE:
             return sub
     return None
@@ -107,8 +104,6 @@ def explain_infeasible(problem: RosterProblem, *, time_limit_s: float = 10.0, se
         ``message`` lists the clashing rules; ``conflicts`` holds :class:`Conflict` dicts
         (``rule``, ``agent``, ``day``, ``detail``).
     """
-    from wfm.roster.model import RosterModel
-
     t0 = time.perf_counter()
     t_end = t0 + time_limit_s
     alone = _lone_agent(problem, deadline=t0 + 0.5 * time_limit_s, seed=seed) \
@@ -122,11 +117,8 @@ def explain_infeasible(problem: RosterProblem, *, time_limit_s: float = 10.0, se
     def infeasible(subset: list[int], budget: float) -> tuple[bool | None, list[int]]:
         rm.model.clear_assumptions()
         rm.model.add_assumptions([lits[i] for i in subset])
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, budget)
         # a single worker returns the assumption core
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
+        solver = make_cp_solver(time_limit_s=max(0.05, budget), workers=1, seed=seed)
         status = solver.solve(rm.model)
         if status == cp_model.INFEASIBLE:
             core = list(solver.sufficient_assumptions_for_infeasibility())

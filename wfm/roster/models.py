@@ -31,12 +31,14 @@ Stability: fields are only ever *added* (with defaults); renaming or changing a 
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "DecompositionReport",
     "Horizon",
     "Requirement",
     "ShiftDemand",
@@ -482,9 +484,6 @@ class RosterProblem(_Model):
 
 # ------------------------------------------------------------------------------------------- solution
 
-SolveStatus = Literal["OPTIMAL", "FEASIBLE"]
-
-
 class Period(_Model):
     """A span of time, tz-aware: ``[start, end)``."""
 
@@ -516,10 +515,59 @@ class Penalty(_Model):
     cost: float
 
 
+class SolveStatus(str, Enum):  # noqa: UP042 - str-valued for JSON and == "OPTIMAL"
+    """Status of a solve or of one stage; the values are the strings JSON carries (CP-SAT's names).
+
+    A :class:`RosterSolution` is OPTIMAL or FEASIBLE; the others name a stage's outcome (the solve itself
+    raises :class:`~wfm.exceptions.InfeasibleError` or :class:`~wfm.exceptions.NoSolutionError` instead).
+    """
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class DecompositionReport(_Model):
+    """What each stage of the decomposed solve achieved and what the decomposition lost (objective units)."""
+
+    stage1_objective: float = Field(description="Cover cost of the stage-1 (plan) shift counts.")
+    stage1_bound: float = Field(description="Proven lower bound on any roster's cover cost (covering LP).")
+    stage1_status: SolveStatus = Field(description="OPTIMAL when the plan is the covering model's optimum.")
+    cover_cost: float = Field(description="Cover cost (shortfall plus over-staffing) of the final roster.")
+    shortfall: float = Field(description="Final agent-intervals short of the requirement.")
+    over: float = Field(description="Final agent-intervals over the requirement.")
+    shortfall_stage1: float = Field(description="Agent-intervals short in the stage-1 counts.")
+    shortfall_lower_bound: float = Field(description="Fewest agent-intervals short any roster can have "
+                                                     "(LP relaxation of the covering model on shortfall).")
+    cover_gap: float = Field(description="(cover_cost - stage1_bound) / max(1, stage1_bound).")
+    unfilled_slots: int = Field(0, description="Plan slots the plan-based construction left open.")
+    extra_shifts: int = Field(0, description="Shifts the plan-based construction added beyond the plan.")
+    construction: Literal["columns", "replan", "hint", "greedy", "fallback"] = Field(
+        description="How the first roster was built: column generation, re-planned placement, the "
+                    "caller's hint, or the greedy fallback of a construction out of time.")
+    stage2_status: str = Field(description="The construction's own account (rounds, master cost).")
+    construction_rounds: int = Field(0, description="Column-generation or re-planning rounds.")
+    stage3_moves: int = Field(0, description="Agent rosters the best-response sweeps replaced.")
+    stage3_windows: int = Field(0, description="Day windows (every agent re-rostered on one day) that improved.")
+    columns_bound: float | None = Field(None, description="Dantzig-Wolfe bound of the column construction "
+                                                          "on any roster's cover cost, when it ran.")
+    fallbacks: list[str] = Field(default_factory=list, description="Stages that ran out of time and fell back.")
+    seconds: dict[str, float] = Field(default_factory=dict, description="Wall time of each stage, seconds.")
+
+    def __getitem__(self, key: str) -> Any:
+        """``report["shortfall"]``: the dict-style reading of ``info["decomposition"]`` older callers use."""
+        return getattr(self, key)
+
+
 class RosterSolution(_Model):
     """A roster and how good it is. ``gap`` is ``(objective - best_bound) / max(1, |objective|)``."""
 
-    status: str = Field(description="OPTIMAL or FEASIBLE (time limit reached with a roster).")
+    status: SolveStatus = Field(description="OPTIMAL or FEASIBLE (time limit reached with a roster).")
     assignments: list[Assignment] = Field(default_factory=list)
     objective: float = Field(description="Total cost, the sum of ``penalties`` costs.")
     best_bound: float = Field(description="Lower bound on the objective proven by the solver.")
@@ -530,6 +578,14 @@ class RosterSolution(_Model):
     penalty_totals: dict[str, float] = Field(default_factory=dict, description="Cost per rule family.")
     strategy: str = Field("monolithic", description="Which solve path produced the roster.")
     info: dict[str, Any] = Field(default_factory=dict, description="Solver statistics (free form).")
+
+    @property
+    def decomposition(self) -> DecompositionReport | None:
+        """The decomposed solve's stage report (``info["decomposition"]``), typed; None on other paths."""
+        got = self.info.get("decomposition")
+        if got is None or isinstance(got, DecompositionReport):
+            return got
+        return DecompositionReport.model_validate(got)
 
     def to_frame(self) -> Any:
         """One row per assignment: agent, date, shift, start, end, paid_minutes, tags."""

@@ -30,7 +30,7 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
 from wfm.exceptions import InvalidParameterError
-from wfm.roster.checker import CheckReport, _objective, _shortfall_cost, agent_violations, calendar, check
+from wfm.roster.checker import CheckReport, agent_violations, calendar, check, price_objective, shortfall_tier_cost
 from wfm.roster.models import Agent, Assignment, Period, RosterProblem, RosterSolution, ShiftTemplate
 from wfm.roster.timeline import Timeline
 
@@ -162,7 +162,7 @@ class _Roster:
         r = self.need[k]
         short = r - n
         if short > 1e-9:
-            return _shortfall_cost(short, w.shortfall)
+            return shortfall_tier_cost(short, w.shortfall)
         return (n - r) * w.overstaffing if n - r > 1e-9 else 0.0
 
     def _marginals(self, agent: str) -> tuple[dict[int, float], dict[int, float]]:
@@ -196,12 +196,12 @@ class _Roster:
         """The objective's terms other than interval cover, of one agent's own terms or of the roster."""
         report = CheckReport()
         if agent is None:
-            _objective(self._rest_problem, self.by_agent, self.shifts, self.weekends, self.weeks, report)
+            price_objective(self._rest_problem, self.by_agent, self.shifts, self.weekends, self.weeks, report)
         else:
             if agent not in self._alone:
                 one = [a for a in self.problem.agents if a.id == agent]
                 self._alone[agent] = self._rest_problem.model_copy(update={"agents": one})
-            _objective(self._alone[agent], {agent: self.by_agent[agent]}, self.shifts, self.weekends, self.weeks,
+            price_objective(self._alone[agent], {agent: self.by_agent[agent]}, self.shifts, self.weekends, self.weeks,
                        report)
         return report.objective
 

@@ -11,9 +11,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from wfm.exceptions import DataFormatError
-from wfm.roster.models import RosterProblem, ShiftTemplate
+
+if TYPE_CHECKING:  # annotations only: the schema's coverage_frame reads the timeline
+    from wfm.roster.models import RosterProblem, ShiftTemplate
 
 __all__ = ["Timeline", "RequirementCell"]
 

@@ -1,6 +1,7 @@
 """Hard rules of the roster, one function each, in the order a reader meets them in a contract.
 
-Every function takes the :class:`~wfm.roster.model.RosterModel` under construction and adds its constraints
+Every function takes the :class:`~wfm.roster.solvers.monolithic.model.RosterModel` under construction and adds
+its constraints
 through ``rm.add(constraint, rule, agent, day)``, which attaches the rule's assumption literal when the model
 is built to explain an infeasibility. The rule names here are the names an :class:`InfeasibleError` reports.
 """
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
 __all__ = ["HARD_RULES", "weeks", "weekend_groups"]
 

@@ -14,7 +14,7 @@ from wfm.roster.models import Penalty
 from wfm.roster.rules.hard import weekend_groups, weeks
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wfm.roster.model import RosterModel
+    from wfm.roster.solvers.monolithic.model import RosterModel
 
 __all__ = ["SOFT_RULES", "shortfall_cost"]
 

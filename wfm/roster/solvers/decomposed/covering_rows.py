@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wfm.roster._decompose_cover import CapacityRow, CoverProblem
-from wfm.roster._decompose_data import FlatProblem
+from wfm.roster.solvers.decomposed.covering import CapacityRow, CoverProblem, interval_cost
+from wfm.roster.solvers.decomposed.data import FlatProblem
 
-__all__ = ["Stage1Columns", "build_stage1"]
+__all__ = ["GroupColumns", "Stage1Columns", "build_stage1", "slot_values"]
 
 
 @dataclass
@@ -270,3 +270,33 @@ def _group_rows(fp: FlatProblem, g: int, members: list[int], g_index: dict[tuple
     return rows
 
 
+def slot_values(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns,
+                     counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cover cost of removing one agent from each (day, shift) slot, and of adding one."""
+    cov = cover.coverage(counts).astype(float)
+    req = fp.required
+    sw, ow = cover.short_weights, cover.over_weight
+    base = interval_cost(req, cov, sw, ow)
+    under = np.zeros((fp.n_days, fp.n_shifts))
+    over = np.zeros((fp.n_days, fp.n_shifts))
+    for (d, s), cs in cols.index().items():
+        best_minus, best_plus = np.inf, np.inf
+        for c in cs:
+            idx = cover.cover[c]
+            if not len(idx):
+                best_plus = min(best_plus, 0.0)
+                if counts[c] > 0:
+                    best_minus = min(best_minus, 0.0)
+                continue
+            now = base[idx].sum()
+            plus = interval_cost(req[idx], cov[idx] + 1, sw, ow).sum() - now
+            best_plus = min(best_plus, plus)
+            if counts[c] > 0:
+                minus = interval_cost(req[idx], cov[idx] - 1, sw, ow).sum() - now
+                best_minus = min(best_minus, minus)
+        under[d, s] = 0.0 if not np.isfinite(best_minus) else best_minus
+        over[d, s] = best_plus
+    # the values are linear around the stage-1 counts: a negative price for an extra shift would reward
+    # every further copy alike (the real gain vanishes after one or two), so extras always cost something
+    # and an open slot never pays
+    return np.maximum(under, 0.0), np.maximum(over, 1.0)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from wfm.roster._decompose_cover import CoverProblem, CoverResult
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage1 import Stage1Columns, build_stage1
-from wfm.roster._decompose_stage2 import _fills, place_agent
-from wfm.roster._decompose_variants import assign_variants, coverage, variant_counts
+from wfm.exceptions import NoSolutionError
+from wfm.roster.solvers.decomposed.agent_model import fills, place_agent
+from wfm.roster.solvers.decomposed.covering import CoverProblem, CoverResult
+from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns, build_stage1
+from wfm.roster.solvers.decomposed.data import FlatProblem
+from wfm.roster.solvers.decomposed.variants import assign_variants, coverage, variant_counts
 
-__all__ = ["ReplanResult", "subproblem", "replan_construct"]
+__all__ = ["ReplanResult", "replan_construct", "round_sizes", "subproblem"]
 
 
 @dataclass
@@ -47,7 +48,7 @@ def subproblem(fp: FlatProblem, agents: np.ndarray, required: np.ndarray) -> Fla
                    required=np.asarray(required, dtype=float))
 
 
-def _chunks(n: int, share: float, smallest: int) -> list[int]:
+def round_sizes(n: int, share: float, smallest: int) -> list[int]:
     """Sizes of the successive rounds: ``share`` of the agents left each time, the rest once few remain."""
     out: list[int] = []
     left = n
@@ -60,7 +61,8 @@ def _chunks(n: int, share: float, smallest: int) -> list[int]:
 
 def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProblem, Stage1Columns, CoverResult],
                      solve_round, marginal_values, *, time_limit_s: float,  # noqa: ANN001 - callables
-                     seed: int, share: float = 0.25, smallest: int | None = None) -> ReplanResult:
+                     seed: int, share: float = 0.25, smallest: int | None = None,
+                     deadline: float | None = None) -> ReplanResult:
     """Place agents in ``order`` (most constrained first), re-planning stage 1 for the rest between rounds.
 
     Parameters
@@ -84,11 +86,14 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
     smallest:
         Once this few agents remain they are placed in one last round (default a tenth of the agents, at
         least 8).
+    deadline:
+        ``time.perf_counter()`` time past which the construction stops with :class:`NoSolutionError` (the
+        caller falls back to a faster construction) rather than overrun the solve's limit.
     """
     t0 = time.perf_counter()
     n_a = fp.n_agents
     smallest = max(4, n_a // 40) if smallest is None else smallest
-    sizes = _chunks(n_a, share, smallest)
+    sizes = round_sizes(n_a, share, smallest)
     shift = np.full((n_a, fp.n_days), -1, dtype=np.int64)
     # the placed agents' cover: variants from each round's plan (the final break placement re-optimises)
     base = np.zeros(len(fp.required), dtype=np.int64)
@@ -117,13 +122,16 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
         target = slots + placed_fill  # the residual each placed agent leaves for the others is the plan
         for a in chunk:
             a = int(a)
+            if deadline is not None and time.perf_counter() > deadline:
+                raise NoSolutionError(f"the re-planned construction ran out of time after {pos} agents",
+                                      field="time_limit_s", value=round(time_limit_s, 3))
             shift = place_agent(fp, shift, a, target, open_mask, wide_mask, v_under, v_over, budget=budget,
                                 seed=seed)
         mine = np.full_like(shift, -1)
         mine[chunk] = shift[chunk]
-        fill = _fills(fp, mine)
+        fill = fills(fp, mine)
         if r == len(sizes) - 1:  # what the last plan asked and the last agents could not work
-            done = _fills(fp, shift) - placed_fill
+            done = fills(fp, shift) - placed_fill
             unfilled = int(np.maximum(slots - done, 0).sum())
             extra = int(np.maximum(done - slots, 0).sum())
         base = base + coverage(fp, mine, assign_variants(fp, mine, variant_counts(fp, cols, res.counts)))

@@ -15,17 +15,20 @@ parameters → solve → extract.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
+from wfm.roster.solvers.cpsat import make_cp_solver
 
-__all__ = ["CapacityRow", "CoverProblem", "CoverResult", "cover_cost", "greedy_cover", "integer_scale",
-           "interval_cost", "lp_bound", "solve_cover", "solve_cover_mip", "solve_lp", "solve_lp_duals"]
+__all__ = ["CapacityRow", "CoverProblem", "CoverResult", "cover_cost", "greedy_cover", "greedy_result", "integer_scale",
+           "interval_cost", "lp_bound", "solve_cover", "solve_cover_box", "solve_cover_mip", "solve_lp",
+           "solve_lp_duals"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class CoverResult:
     status: str
     seconds: float
     violated_rows: list[str] = field(default_factory=list)
+    greedy: bool = False  # the greedy counts of a search out of time
 
 
 def cover_cost(required: np.ndarray, coverage: np.ndarray, short_weights: Sequence[float],
@@ -172,7 +176,8 @@ def _status_name(status: int) -> str:
 
 
 def solve_cover(problem: CoverProblem, *, time_limit_s: float = 10.0, workers: int | None = None,
-                seed: int = 0, hint: np.ndarray | None = None, relative_gap: float = 0.0) -> CoverResult:
+                seed: int = 0, hint: np.ndarray | None = None, relative_gap: float = 0.0,
+                deterministic: bool = False, deadline: float | None = None) -> CoverResult:
     """Solve the covering model with CP-SAT.
 
     Parameters
@@ -189,6 +194,10 @@ def solve_cover(problem: CoverProblem, *, time_limit_s: float = 10.0, workers: i
         Optional ``(C,)`` counts to start from.
     relative_gap:
         Stop once ``(objective - bound) / objective`` is at most this.
+    deterministic:
+        Bound the search by deterministic time (one seed, one answer on a loaded machine).
+    deadline:
+        Absolute ``time.perf_counter()`` time the search may not pass.
 
     Raises
     ------
@@ -268,14 +277,9 @@ def solve_cover(problem: CoverProblem, *, time_limit_s: float = 10.0, workers: i
             m.add_hint(over_t, max(int(hcov[t]) - int(req[t]), 0))
 
     # -- parameters ---------------------------------------------------------------------------------
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.random_seed = int(seed)
-    if workers is not None:
-        solver.parameters.num_workers = int(workers)
-        if workers == 1:  # reproducible: a deterministic-time budget, the wall clock only as a safety net
-            solver.parameters.max_deterministic_time = float(time_limit_s)
-            solver.parameters.max_time_in_seconds = float(4 * time_limit_s)
+    # deterministic: a deterministic-time budget, the wall clock (``deadline``) only as a safety net
+    solver = make_cp_solver(time_limit_s=time_limit_s, workers=int(workers or os.cpu_count() or 1), seed=seed,
+                            deterministic=deterministic, deadline=deadline)
     if relative_gap > 0:
         solver.parameters.relative_gap_limit = float(relative_gap)
 
@@ -434,28 +438,36 @@ def _lp_arrays(problem: CoverProblem):  # noqa: ANN202 - scipy matrices
     return cost, a_eq, req, a_ub, np.array(rhs), lo, hi
 
 
-def solve_lp(problem: CoverProblem) -> tuple[float, np.ndarray | None]:
+def _highs_options(time_limit_s: float | None) -> dict:
+    return {} if time_limit_s is None else {"time_limit": max(float(time_limit_s), 0.01)}
+
+
+def solve_lp(problem: CoverProblem, time_limit_s: float | None = None) -> tuple[float, np.ndarray | None]:
     """Linear-programming relaxation of the covering model (HiGHS via scipy): its value and column values.
 
-    The value is an always-valid lower bound on the cover cost; ``(-inf, None)`` if HiGHS fails.
+    The value is an always-valid lower bound on the cover cost; ``(-inf, None)`` if HiGHS fails or runs
+    out of ``time_limit_s`` (seconds; default none).
     """
     from scipy.optimize import linprog
 
     cost, a_eq, b_eq, a_ub, b_ub, lo, hi = _lp_arrays(problem)
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub if a_ub is not None else None, A_eq=a_eq, b_eq=b_eq,
-                  bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]), method="highs")
+                  bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]), method="highs",
+                  options=_highs_options(time_limit_s))
     if res.status != 0:
         return -math.inf, None
     return float(res.fun), np.asarray(res.x[:problem.n_columns])
 
 
-def solve_lp_duals(problem: CoverProblem) -> tuple[float, np.ndarray | None]:
-    """LP value of the covering model and the duals of its interval rows (``(-inf, None)`` on failure)."""
+def solve_lp_duals(problem: CoverProblem, time_limit_s: float | None = None) -> tuple[float, np.ndarray | None]:
+    """LP value of the covering model and the duals of its interval rows (``(-inf, None)`` on failure or
+    out of ``time_limit_s`` seconds)."""
     from scipy.optimize import linprog
 
     cost, a_eq, b_eq, a_ub, b_ub, lo, hi = _lp_arrays(problem)
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub if a_ub is not None else None, A_eq=a_eq, b_eq=b_eq,
-                  bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]), method="highs")
+                  bounds=np.column_stack([lo, np.where(np.isinf(hi), None, hi)]), method="highs",
+                  options=_highs_options(time_limit_s))
     if res.status != 0:
         return -math.inf, None
     return float(res.fun), np.asarray(res.eqlin.marginals, dtype=float)[:len(problem.required)]
@@ -499,3 +511,72 @@ def solve_cover_mip(problem: CoverProblem, *, time_limit_s: float = 10.0,
     return CoverResult(counts=counts, coverage=cov, shortfall=np.maximum(req - cov, 0.0),
                        over=np.maximum(cov - req, 0.0), objective=objective, bound=min(bound, objective),
                        status=status, seconds=time.perf_counter() - t0)
+
+
+def greedy_result(problem: CoverProblem, seconds: float = 0.0) -> CoverResult:
+    """The :func:`greedy_cover` counts as a result (status UNKNOWN: no search, no bound of its own)."""
+    counts = greedy_cover(problem)
+    cov = problem.coverage(counts)
+    req = np.asarray(problem.required, dtype=float) / problem.unit
+    objective = cover_cost(req, cov, list(problem.short_weights), problem.over_weight)
+    return CoverResult(counts=counts, coverage=cov, shortfall=np.maximum(req - cov, 0.0),
+                       over=np.maximum(cov - req, 0.0), objective=objective, bound=-math.inf, status="UNKNOWN",
+                       seconds=seconds, greedy=True)
+
+
+def solve_cover_box(cover: CoverProblem, time_limit_s: float, *, workers: int | None, seed: int,
+                    engine: str = "highs", deterministic: bool = False, deadline: float | None = None,
+                    lp_time_limit_s: float | None = None) -> CoverResult:
+    """The LP relaxation of ``cover`` (its bound), then the integer model inside the LP's rounding box.
+
+    Searching only between the floor and the ceiling of the LP solution keeps the integer search small;
+    HiGHS' branch-and-cut closes it in seconds where the full integer model would take minutes. The bound
+    reported is the LP value of the *full* model, valid for every roster. ``engine="highs"`` solves the box
+    MIP with HiGHS (fast, but stopped by the wall clock); ``"cpsat"`` with CP-SAT from the rounded LP
+    solution (with ``deterministic``, bounded by deterministic time, so one seed gives one answer on a
+    loaded machine too). The LP stops at ``lp_time_limit_s`` (seconds; no bound then). Out of time in the
+    box and in the full model, the greedy counts
+    (:func:`greedy_cover`) stand in: a plan is always returned, never a time-out.
+
+    Raises
+    ------
+    InfeasibleError
+        The capacity rows contradict each other (proved by CP-SAT).
+    """
+    t0 = time.perf_counter()
+
+    def left() -> float:
+        return time_limit_s - (time.perf_counter() - t0)
+
+    bound, x = solve_lp(cover, lp_time_limit_s)
+    res: CoverResult | None = None
+    if x is not None:
+        lo = np.maximum(np.floor(x + 1e-6), cover.lower).astype(np.int64)
+        hi = np.maximum(np.minimum(np.ceil(x - 1e-6), cover.upper), lo).astype(np.int64)
+        box = replace(cover, lower=lo, upper=hi)
+        if engine == "cpsat":
+            limit = max(time_limit_s if deterministic else left(), 0.5)
+            try:
+                res = solve_cover(box, time_limit_s=limit, workers=workers, seed=seed, deterministic=deterministic,
+                                  deadline=deadline, hint=np.clip(np.round(x), lo, hi).astype(np.int64))
+            except (NoSolutionError, InfeasibleError):
+                res = None
+        else:
+            res = solve_cover_mip(box, time_limit_s=max(left(), 1.0))
+    if res is None and (deadline is None or deadline - time.perf_counter() > 1.0):
+        # no LP or nothing in the box: the full model with CP-SAT
+        hint = None if x is None else np.round(x).astype(np.int64)
+        try:
+            res = solve_cover(cover, time_limit_s=max(left(), 1.0), workers=workers, seed=seed, hint=hint,
+                              deterministic=deterministic, deadline=deadline)
+        except NoSolutionError:
+            res = None
+    if res is None:  # out of time: the greedy plan (the construction places agents under their rules anyway)
+        res = greedy_result(cover)
+    if np.isfinite(bound):
+        res.bound = min(bound, res.objective)
+        res.status = "OPTIMAL" if res.objective - res.bound <= 1e-6 * max(1.0, res.objective) else "FEASIBLE"
+    elif not np.isfinite(res.bound):
+        res.bound = 0.0  # no LP: cover costs are never negative
+    res.seconds = time.perf_counter() - t0
+    return res

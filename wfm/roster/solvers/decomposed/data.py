@@ -58,7 +58,8 @@ class FlatProblem:
     locked: list[dict[int, int | None]]  # per agent: day -> shift index or None (day off)
     weekend_groups: list[list[int]]  # days of each calendar weekend (the checker's grouping)
     tags: list[set[str]] = field(default_factory=list)
-    # the pricers' contract graphs (wfm.roster._decompose_dp), built once: they read the rules and the
+    # the pricers' contract graphs (wfm.roster.solvers.decomposed.contract_graph), built once: they read the rules
+    # and the
     # calendar, never the weights, so a copy of this problem with other weights shares them
     graphs: dict = field(default_factory=dict, repr=False, compare=False)
 

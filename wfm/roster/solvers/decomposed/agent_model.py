@@ -18,11 +18,13 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.exceptions import InfeasibleError, NoSolutionError
-from wfm.roster._decompose_cover import integer_scale
-from wfm.roster._decompose_data import FlatProblem
 from wfm.roster.rules.hard import short_runs
+from wfm.roster.solvers.cpsat import make_cp_solver
+from wfm.roster.solvers.decomposed.covering import integer_scale
+from wfm.roster.solvers.decomposed.data import FlatProblem
 
-__all__ = ["Stage2Result", "solve_stage2"]
+__all__ = ["RULES", "AgentModel", "Stage2Result", "agent_personal_cost", "fills", "personal_cost", "place_agent",
+           "solve_stage2"]
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Stage2Result:
     iterations: int = 0
 
 
-class _Stage2:
+class AgentModel:
     """The stage-2 CP-SAT model under construction (one method per rule)."""
 
     def __init__(self, fp: FlatProblem, slots: np.ndarray, agents: Sequence[int] | None = None,
@@ -365,23 +367,23 @@ class _Stage2:
         return terms
 
 
-def _hint_from(shift: np.ndarray, st: _Stage2) -> None:
+def _hint_from(shift: np.ndarray, st: AgentModel) -> None:
     for (a, d, s), x in st.work.items():
         if st.window is None or d in st.window:  # fixed days are constants, not hinted
             st.m.add_hint(x, int(shift[a, d] == s))
 
 
-_RULES = ("locked", "max_shifts", "paid_minutes", "working_days_per_week", "max_consecutive_working_days",
+RULES = ("locked", "max_shifts", "paid_minutes", "working_days_per_week", "max_consecutive_working_days",
           "min_consecutive", "rest_and_successions", "max_tag", "max_weekends")
 
 
 def _build(fp: FlatProblem, residual: np.ndarray, open_mask: np.ndarray, agents: Sequence[int],
            value_under: np.ndarray, value_over: np.ndarray, days_on: np.ndarray | None = None,
-           window: set[int] | None = None, fixed: np.ndarray | None = None) -> tuple[_Stage2, int]:
+           window: set[int] | None = None, fixed: np.ndarray | None = None) -> tuple[AgentModel, int]:
     """The stage-2 model of ``agents`` facing the ``residual`` slots the other agents left open."""
-    st = _Stage2(fp, residual, agents, open_mask, days_on, window, fixed)
+    st = AgentModel(fp, residual, agents, open_mask, days_on, window, fixed)
     st.variables()
-    for rule in _RULES:
+    for rule in RULES:
         getattr(st, rule)()
     terms = st.slot_terms(value_under, value_over)
     terms += st.preference_terms(fp.problem.weights.preference)
@@ -391,7 +393,7 @@ def _build(fp: FlatProblem, residual: np.ndarray, open_mask: np.ndarray, agents:
     return st, scale
 
 
-def _fills(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int] | None = None) -> np.ndarray:
+def fills(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int] | None = None) -> np.ndarray:
     """``(contract, day, shift)`` head-counts of a roster (of ``agents`` only, if given)."""
     fill = np.zeros((len(fp.contracts), fp.n_days, fp.n_shifts), dtype=np.int64)
     idx = np.arange(fp.n_agents) if agents is None else np.asarray(list(agents), dtype=np.int64)
@@ -404,7 +406,7 @@ def _fills(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int] | None = No
 def stage2_cost(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, value_over: np.ndarray,
                 shift: np.ndarray) -> float:
     """Stage-2 objective of a roster: open slots, extra shifts, unmet wishes, extra start times."""
-    fill = _fills(fp, shift)
+    fill = fills(fp, shift)
     cost = float(np.sum(value_under[None] * np.maximum(slots - fill, 0))
                  + np.sum(value_over[None] * np.maximum(fill - slots, 0)))
     return cost + personal_cost(fp, shift)
@@ -463,7 +465,7 @@ def agent_personal_cost(fp: FlatProblem, a: int, row: np.ndarray) -> float:
 
 def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slots: np.ndarray,
                   open_mask: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *,
-                  time_limit_s: float, workers: int, seed: int, hint: bool,
+                  time_limit_s: float, workers: int, seed: int, hint: bool, deterministic: bool = True,
                   days_on: np.ndarray | None = None,
                   window: set[int] | None = None) -> tuple[np.ndarray | None, int]:
     """Re-roster ``agents`` (on the ``window`` days only, if given) with everyone else fixed.
@@ -472,20 +474,14 @@ def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slo
     """
     chosen = set(agents)
     others = [a for a in range(fp.n_agents) if a not in chosen]
-    residual = np.maximum(slots - _fills(fp, shift, others), 0)
+    residual = np.maximum(slots - fills(fp, shift, others), 0)
     st, _ = _build(fp, residual, open_mask, agents, value_under, value_over, days_on, window, shift)
     if hint:
         _hint_from(shift, st)
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = int(workers)
-    if workers == 1:
-        # one worker and a deterministic-time budget: the same seed gives the same roster on any machine
-        # (the wall-clock limit is only a safety net)
-        solver.parameters.max_deterministic_time = float(max(time_limit_s, 0.05))
-        solver.parameters.max_time_in_seconds = float(max(4 * time_limit_s, 1.0))
-    else:
-        solver.parameters.max_time_in_seconds = float(max(time_limit_s, 0.05))
+    # deterministic: a deterministic-time budget, so the same seed gives the same roster on any machine
+    # (the wall-clock limit is only a safety net)
+    solver = make_cp_solver(time_limit_s=max(time_limit_s, 0.05), workers=workers, seed=seed,
+                            deterministic=deterministic)
     status = solver.solve(st.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status
@@ -503,7 +499,7 @@ def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slo
 def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *,
                  time_limit_s: float, workers: int | None, seed: int,
                  hint: np.ndarray | None = None, days_on: np.ndarray | None = None,
-                 search: bool = True) -> Stage2Result:
+                 search: bool = True, reproducible: bool = False) -> Stage2Result:
     """Assign agents to the ``(D, S)`` slot counts ``slots``: sequential construction, then agent LNS.
 
     Each agent in turn takes the most valuable open slots its contract allows (a one-agent CP-SAT model,
@@ -526,6 +522,8 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
         Optional ``(A, D)`` days-off pattern the construction follows; the search may leave it.
     search:
         Run the neighbourhood search after the construction (``False``: the greedy roster alone).
+    reproducible:
+        Bound the neighbourhood solves by deterministic time (one seed, one roster).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
@@ -560,7 +558,7 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
     max_iterations = max(10, int(4 * time_limit_s))
     while search and time.perf_counter() < deadline - 0.2 and n_a > 1 and it < max_iterations:
         it += 1
-        fill = _fills(fp, shift)
+        fill = fills(fp, shift)
         open_gd = (slots - fill).clip(min=0).sum(axis=2) > 0
         gap_days = np.flatnonzero(open_gd.any(axis=0))
         window: set[int] | None = None
@@ -585,7 +583,7 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
             break
         new, status = _solve_agents(fp, shift, chosen, slots, wide_mask, value_under, value_over,
                                     time_limit_s=limit, workers=workers, seed=seed + it, hint=True,
-                                    window=window)
+                                    window=window, deterministic=reproducible)
         if new is not None:
             new_cost = stage2_cost(fp, slots, value_under, value_over, new)
             if new_cost <= cost + 1e-9:
@@ -597,7 +595,7 @@ def solve_stage2(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, va
         else:
             k = min(n_a, k + 1) if grow else max(2, k - 1)
 
-    fill = _fills(fp, shift)
+    fill = fills(fp, shift)
     return Stage2Result(shift=shift, status="FEASIBLE", objective=cost, bound=float("nan"),
                         seconds=time.perf_counter() - t0,
                         unfilled=int(np.maximum(slots - fill, 0).sum()),

@@ -1,15 +1,15 @@
 """Break variants of a roster: hand per-(day, shift) variant counts to agents, and the cover they give.
 
 A roster of the decomposed solver is ``shift[a, d]`` (shift index, ``-1`` off) plus ``var[a, d]``, the
-break variant each worked shift uses (:class:`wfm.roster._decompose_data.Variant`).
+break variant each worked shift uses (:class:`wfm.roster.solvers.decomposed.data.Variant`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage1 import Stage1Columns
+from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns
+from wfm.roster.solvers.decomposed.data import FlatProblem
 
 __all__ = ["assign_variants", "coverage", "variant_counts"]
 

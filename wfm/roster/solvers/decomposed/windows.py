@@ -1,6 +1,6 @@
 """Day-window moves: every agent re-rostered on one day (or a few), the rest of the roster fixed.
 
-The best-response sweeps (:mod:`wfm.roster._decompose_columns`) move one agent over the whole horizon. They
+The best-response sweeps (:mod:`wfm.roster.solvers.decomposed.pricing`) move one agent over the whole horizon. They
 stall where filling a hole needs two agents to change at once — one takes the late shift, the other gives up
 hers so her week stays within contract. A day window is the other axis: *all* agents, *one* day. The contract
 rules with the other days fixed (rest and successions to the neighbouring days, weekly minutes and days,
@@ -30,10 +30,12 @@ from collections.abc import Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
-from wfm.roster._decompose_cover import integer_scale, interval_cost
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage2 import _RULES, _Stage2, personal_cost
-from wfm.roster._decompose_variants import coverage
+from wfm.roster.solvers.cpsat import make_cp_solver
+from wfm.roster.solvers.decomposed.agent_model import RULES, AgentModel, personal_cost
+from wfm.roster.solvers.decomposed.covering import integer_scale, interval_cost
+from wfm.roster.solvers.decomposed.data import FlatProblem
+from wfm.roster.solvers.decomposed.pricing import Fairness, counts_for, fairness_members
+from wfm.roster.solvers.decomposed.variants import coverage
 
 __all__ = ["roster_cost", "window_move", "window_pass"]
 
@@ -43,12 +45,11 @@ def roster_cost(fp: FlatProblem, shift: np.ndarray, var: np.ndarray) -> float:
 
     Cover cost per interval, unmet wishes, extra start times and the fairness spread of each tag.
     """
-    from wfm.roster._decompose_columns import _Fairness
 
     w = fp.problem.weights
     cost = float(interval_cost(fp.required, coverage(fp, shift, var), w.shortfall, w.overstaffing).sum())
     cost += personal_cost(fp, shift)
-    fair = _Fairness(fp, shift)
+    fair = Fairness(fp, shift)
     for tag, members in fair.members.items():
         counts = fair.counts[tag][members]
         cost += fair.weight * float(counts.max() - counts.min())
@@ -67,7 +68,7 @@ class _Window:
         self.base = coverage(fp, shift, var, skip={(a, d) for a in self.agents for d in self.days})
         self.mine = cov - self.base
         wide = np.broadcast_to(fp.usable, (len(fp.contracts), fp.n_days, fp.n_shifts))
-        self.st = _Stage2(fp, np.zeros(wide.shape, dtype=np.int64), self.agents, wide, None, set(self.days), shift)
+        self.st = AgentModel(fp, np.zeros(wide.shape, dtype=np.int64), self.agents, wide, None, set(self.days), shift)
         self.m = self.st.m
         self.terms: list[tuple[float, cp_model.IntVar]] = []
 
@@ -75,7 +76,7 @@ class _Window:
     def variables(self) -> None:
         self.st.variables()
         self.work = {k: x for k, x in self.st.work.items() if k[1] in self.days and not isinstance(x, int)}
-        for rule in _RULES:
+        for rule in RULES:
             getattr(self.st, rule)()
 
     def break_counts(self) -> None:
@@ -125,7 +126,6 @@ class _Window:
 
     def fairness(self) -> None:
         """The spread (most minus fewest) of each fairness tag's shifts over its agents, at the fairness weight."""
-        from wfm.roster._decompose_columns import _counts_for, fairness_members
 
         fp, weight = self.fp, float(self.fp.problem.weights.fairness)
         if weight <= 0:
@@ -137,11 +137,11 @@ class _Window:
             counts = []
             for a in members:
                 tagged = {d for d in range(fp.n_days)
-                          if self.shift[a, d] >= 0 and _counts_for(fp, tag, d, int(self.shift[a, d]))}
+                          if self.shift[a, d] >= 0 and counts_for(fp, tag, d, int(self.shift[a, d]))}
                 movable = set(self.days) if a in free else set()
                 fixed = len(tagged - movable)
                 part = [x for d in movable for s in self.st.by_agent_day.get((a, d), [])
-                        if (x := self.work.get((a, d, s))) is not None and _counts_for(fp, tag, d, s)]
+                        if (x := self.work.get((a, d, s))) is not None and counts_for(fp, tag, d, s)]
                 counts.append((fixed + sum(part), len(tagged)))
             top = self.m.new_int_var(0, fp.n_days, f"fair_most({tag})")
             bottom = self.m.new_int_var(0, fp.n_days, f"fair_fewest({tag})")
@@ -195,7 +195,8 @@ class _Window:
 
 def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Sequence[int], *,
                 time_limit_s: float, workers: int = 1, seed: int = 0, deterministic: bool = False,
-                work: list[float] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+                work: list[float] | None = None, deadline: float | None = None
+                ) -> tuple[np.ndarray, np.ndarray] | None:
     """The best roster CP-SAT finds with every agent free on ``days`` and everything else fixed.
 
     Parameters
@@ -214,6 +215,8 @@ def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
     work:
         Optional list the solve appends its CP-SAT deterministic time to (about seconds of one core; what a
         reproducible search charges to its budget).
+    deadline:
+        Absolute ``time.perf_counter()`` time the solve may not pass (the caller's wall-clock promise).
 
     Returns
     -------
@@ -222,14 +225,8 @@ def window_move(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
     """
     win = _Window(fp, shift, var, coverage(fp, shift, var), days)
     win.build()
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, int(workers))
-    solver.parameters.random_seed = int(seed)
-    if deterministic:
-        solver.parameters.max_deterministic_time = float(time_limit_s)
-        solver.parameters.max_time_in_seconds = float(max(10 * time_limit_s, 1.0))
-    else:
-        solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver = make_cp_solver(time_limit_s=time_limit_s, workers=workers, seed=seed, deterministic=deterministic,
+                            safety_factor=10.0, deadline=deadline)
     status = solver.solve(win.m)
     if work is not None:
         work.append(float(solver.response_proto.deterministic_time))
@@ -255,7 +252,7 @@ def window_pass(fp: FlatProblem, shift: np.ndarray, var: np.ndarray, days: Seque
             break
         got = window_move(fp, shift, var, [int(d)], time_limit_s=time_per_window if deterministic else
                           min(time_per_window, left), workers=workers, seed=seed + i, deterministic=deterministic,
-                          work=work)
+                          work=work, deadline=deadline)
         if got is None:
             continue
         value = roster_cost(fp, *got)

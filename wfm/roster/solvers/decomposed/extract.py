@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from wfm.exceptions import InvalidParameterError, NoSolutionError
-from wfm.roster._decompose_cover import CapacityRow, CoverProblem, interval_cost, solve_cover
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_stage1 import Stage1Columns
 from wfm.roster.models import Assignment, Penalty, Period, RosterSolution
 from wfm.roster.rules.hard import weeks
 from wfm.roster.rules.soft import shortfall_cost
+from wfm.roster.solvers.decomposed.covering import CapacityRow, CoverProblem, interval_cost, solve_cover
+from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns
+from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.timeline import Timeline
 
 __all__ = ["place_breaks", "build_assignments", "penalties", "coverage_of"]
@@ -24,7 +24,7 @@ __all__ = ["place_breaks", "build_assignments", "penalties", "coverage_of"]
 
 def place_breaks(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns, shift: np.ndarray,
                  start_counts: np.ndarray, *, time_limit_s: float, workers: int | None,
-                 seed: int) -> np.ndarray:
+                 seed: int, deterministic: bool = False, deadline: float | None = None) -> np.ndarray:
     """Variant counts per stage-1 column given the agents stage 2 put on each (day, shift).
 
     Starts from ``start_counts`` (stage 1), trimmed or padded to the assigned totals, then lets CP-SAT move
@@ -56,7 +56,8 @@ def place_breaks(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns, shif
     if time_limit_s < 0.5:
         return counts
     try:
-        res = solve_cover(fixed, time_limit_s=time_limit_s, workers=workers, seed=seed, hint=counts)
+        res = solve_cover(fixed, time_limit_s=time_limit_s, workers=workers, seed=seed, hint=counts,
+                          deterministic=deterministic, deadline=deadline)
     except NoSolutionError:  # out of time: the stage-1 placements, trimmed to the roster, are valid too
         return counts
     return res.counts

@@ -27,17 +27,14 @@ Irnich & Desaulniers (2005), *Shortest path problems with resource constraints*,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from wfm.roster._decompose_data import FlatProblem
+from wfm.roster.solvers.decomposed.data import FlatProblem
+from wfm.roster.solvers.decomposed.pricing import AgentPricer, VariantTable, counts_for, fairness_members
 
-if TYPE_CHECKING:
-    from wfm.roster._decompose_columns import VariantTable
-
-__all__ = ["ContractGraph", "DPPricer"]
+__all__ = ["ContractGraph", "DPPricer", "PricerPool"]
 
 _MAX_STATES = 40_000  # states on one day beyond which a contract keeps the CP-SAT pricer
 _FAIR_PATHS = 6  # at most this many paths per best response when fairness is weighted (slopes per tag)
@@ -304,7 +301,7 @@ class ContractGraph:
 class DPPricer:
     """Agent ``a``'s best roster against linear values, by shortest path through its contract's graph.
 
-    A drop-in for :class:`wfm.roster._decompose_columns.AgentPricer` (same :meth:`solve`), exact when
+    A drop-in for :class:`wfm.roster.solvers.decomposed.pricing.AgentPricer` (same :meth:`solve`), exact when
     :attr:`exact` (no start-consistency term for this agent); otherwise the path ignores that term, the
     returned bound is a valid lower bound, and the roster is improved by re-solving weeks on a single
     start time while that lowers its true cost.
@@ -377,12 +374,11 @@ class DPPricer:
         self.fair_weight = float(w.fairness)
         self.fair_members: dict[str, np.ndarray] = {}
         if self.fair_weight > 0:
-            from wfm.roster._decompose_columns import _counts_for, fairness_members
 
             for tag, agents in fairness_members(fp).items():
                 if a in agents and len(agents) >= 2:
                     self.fair_members[tag] = np.array(
-                        [s >= 0 and _counts_for(fp, tag, int(d), int(s))
+                        [s >= 0 and counts_for(fp, tag, int(d), int(s))
                          for d, s in zip(self.mem_day, self.mem_shift, strict=True)], dtype=bool)
 
     def _path(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
@@ -565,13 +561,16 @@ class PricerPool(dict):
         ``"cp-sat"`` (always the CP-SAT model — the reference the tests compare against).
     scale:
         Integer scale of the CP-SAT pricers' costs (see ``AgentPricer``).
+    max_states:
+        States on one day beyond which a contract keeps the CP-SAT pricer (default 40,000).
     """
 
-    def __init__(self, fp: FlatProblem, table: VariantTable, method: str = "auto", scale: int | None = None) -> None:
+    def __init__(self, fp: FlatProblem, table: VariantTable, method: str = "auto", scale: int | None = None,
+                 max_states: int | None = None) -> None:
         super().__init__()
         if method not in ("auto", "dp", "cp-sat"):
             raise ValueError(f"`method` must be 'auto', 'dp' or 'cp-sat'; got {method!r}")
-        self.fp, self.table, self.method, self.scale = fp, table, method, scale
+        self.fp, self.table, self.method, self.scale, self.max_states = fp, table, method, scale, max_states
         self.graphs: dict[tuple, ContractGraph] = fp.graphs
 
     @property
@@ -579,9 +578,7 @@ class PricerPool(dict):
         """Whether pricing is by dynamic programming (for agents whose contract graph fits)."""
         return self.method != "cp-sat"
 
-    def __missing__(self, a: int):
-        from wfm.roster._decompose_columns import AgentPricer
-
+    def __missing__(self, a: int):  # noqa: ANN204 - a pricer of either kind
         fp = self.fp
         pricer = None
         if self.uses_dp:
@@ -590,7 +587,7 @@ class PricerPool(dict):
                     if n < fp.n_days and sid in fp.shift_index}
             key = (k, tuple(sorted(caps.items())))
             if key not in self.graphs:
-                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps)
+                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states)
             graph = self.graphs[key]
             if graph.ok:
                 try:

@@ -10,7 +10,8 @@ where ``k`` runs over classes of interchangeable agents (``n_k`` members) and ``
 full contract rules allow. Its LP relaxation (the *master*) is at least as strong as the stage-1 LP and
 as any Lagrangian bound that relaxes the interval rows. Column generation solves it: the restricted master
 over the columns found so far gives duals, each class's pricing problem returns its best roster at those
-duals — a shortest path through its contract's state graph (:mod:`wfm.roster._decompose_dp`, exact, about
+duals — a shortest path through its contract's state graph
+(:mod:`wfm.roster.solvers.decomposed.contract_graph`, exact, about
 a millisecond), or the one-agent CP-SAT model (:class:`AgentPricer`) where the graph does not apply — and::
 
     L(pi) = pi . required + sum_k n_k * min_r (-pi . cover(r))
@@ -45,9 +46,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.exceptions import NoSolutionError
-from wfm.roster._decompose_columns import VariantTable, _no_roster, agent_classes
-from wfm.roster._decompose_data import FlatProblem
-from wfm.roster._decompose_dp import PricerPool
+from wfm.roster.solvers.decomposed.contract_graph import PricerPool
+from wfm.roster.solvers.decomposed.data import FlatProblem
+from wfm.roster.solvers.decomposed.pricing import VariantTable, agent_classes, no_roster
 
 __all__ = ["ColumnGenerationBound", "column_generation", "column_generation_bound", "columns_roster"]
 
@@ -314,7 +315,7 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
     """Stabilised column generation on the shortfall of ``fp``: the bound and the last restricted master.
 
     ``fp`` must price shortfall only (weights: one shortfall tier of 1, no over-staffing or personal
-    costs), as :func:`wfm.roster.decompose.shortfall_lower_bound` builds it.
+    costs), as :func:`wfm.roster.solvers.decomposed.solver.shortfall_lower_bound` builds it.
 
     Parameters
     ----------
@@ -367,7 +368,7 @@ def column_generation(fp: FlatProblem, duals: np.ndarray, *, time_limit_s: float
                                    seed=seed + rnd, round_down=True, collect=True)
             extra[k] = pricers[k].found
             if got is None and pricers[k].status == cp_model.INFEASIBLE:
-                _no_roster(fp, classes[k][0], pricers[k].status)  # no roster at all: say whose, not "no time"
+                no_roster(fp, classes[k][0], pricers[k].status)  # no roster at all: say whose, not "no time"
             return got
 
         if workers > 1 and not pool.uses_dp:  # dynamic programming holds the GIL: threads would only wait

@@ -1,7 +1,8 @@
 """A constructive first roster: agent by agent, each taking the shifts that cover what is still missing.
 
 Every hard rule concerns one agent, so a roster built one agent at a time is feasible as soon as each agent's
-own small model is. Agent ``a`` is rostered by the same :class:`~wfm.roster.model.RosterModel` on a copy of the
+own small model is. Agent ``a`` is rostered by the same
+:class:`~wfm.roster.solvers.monolithic.model.RosterModel` on a copy of the
 problem that holds only ``a`` and the *residual* requirement (the requirement minus the cover of the agents
 already placed), so its objective is exactly the marginal value of ``a``'s shifts. The result hints the full
 model, which on call-centre problems otherwise spends its time looking for any feasible roster at all.
@@ -15,12 +16,15 @@ from ortools.sat.python import cp_model
 
 from wfm.roster._coverage import scheduled_counts
 from wfm.roster.models import RosterProblem, RosterSolution
+from wfm.roster.solvers.cpsat import make_cp_solver
+from wfm.roster.solvers.monolithic.model import RosterModel
 from wfm.roster.timeline import Timeline
 
 __all__ = ["greedy_roster"]
 
 
-def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0) -> set[tuple[str, int, str]] | None:
+def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0,
+                  deadline: float | None = None) -> set[tuple[str, int, str]] | None:
     """Cells ``(agent, day, shift)`` of a feasible roster built agent by agent, or None.
 
     Parameters
@@ -31,16 +35,19 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0)
         Total budget, seconds, shared evenly by the agents still to place.
     seed : int, default 0
         Seed of the per-agent solves.
+    deadline : float, optional
+        ``time.perf_counter()`` time at which to give up; until then the construction goes on past
+        ``time_limit_s`` (a loaded machine), each agent then getting the smallest slice, since a start is
+        worth more to the search than the time it takes. Default: give up at ``time_limit_s``.
 
     Returns
     -------
     set or None
-        None when the budget ran out or an agent has no feasible roster of its own (the full solve then
+        None when the time ran out or an agent has no feasible roster of its own (the full solve then
         proves and explains the infeasibility).
     """
-    from wfm.roster.model import RosterModel
-
     t_end = time.perf_counter() + time_limit_s
+    give_up = t_end if deadline is None else max(deadline, t_end)
     tl = Timeline(problem)
     cells = tl.requirements
     have: dict[tuple[int, str | None], int] = {}
@@ -52,7 +59,7 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0)
     m1, over_w = problem.weights.shortfall[0], problem.weights.overstaffing
     for i, agent in enumerate(order):
         left = t_end - time.perf_counter()
-        if left <= 0:
+        if time.perf_counter() >= give_up:
             return None
         demands = [sd.model_copy(update={"required": max(0, sd.required - placed.get((sd.day, sd.shift), 0))})
                    for sd in problem.shift_demands]
@@ -75,13 +82,15 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0)
         scale = rm.objective_scale
         rm.model.minimize(sum(round(w * scale) * e for e, w in rm.objective_terms if round(w * scale))
                           - sum(round(g * scale) * x for x, g in value))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, left / (len(order) - i))
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        status = solver.solve(rm.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
+        limit = max(0.05, left / (len(order) - i))
+        while True:
+            solver = make_cp_solver(time_limit_s=limit, seed=seed, deadline=give_up)
+            status = solver.solve(rm.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            if status == cp_model.INFEASIBLE or time.perf_counter() >= give_up - 0.01:
+                return None  # an agent no roster fits (the full solve explains it), or out of time
+            limit *= 4  # out of its slice on a loaded machine: a larger one, while the deadline allows
         assignments, _ = rm.extract(solver)
         mine = RosterSolution(status="FEASIBLE", assignments=assignments, objective=0, best_bound=0, gap=0,
                               solve_time_s=0)

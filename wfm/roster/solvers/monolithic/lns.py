@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import RosterModel
+from wfm.roster.solvers.cpsat import make_cp_solver
+from wfm.roster.solvers.monolithic.model import RosterModel
 
-__all__ = ["LnsStats", "improve", "improve_parallel"]
+__all__ = ["LnsStats", "improve", "improve_parallel", "neighbourhood", "short_cells"]
 
 
 @dataclass
@@ -34,7 +36,7 @@ class LnsStats:
     trace: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
+def short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
     """``(day, shift, missing agents)`` of each shift-type demand the roster leaves short."""
     have: dict[tuple[int, int], int] = {}
     for (_a, d, s), v in values.items():
@@ -48,7 +50,7 @@ def _short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> li
     return out
 
 
-def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
+def neighbourhood(rm: RosterModel, rng: random.Random, size: float,
                    short: list[tuple[int, int, int]] | None = None,
                    values: dict[tuple[int, int, int], int] | None = None) -> set[tuple[int, int]]:
     """(agent, day) cells to free: a few agents' horizon, or all agents over a window of days, or a mix.
@@ -80,7 +82,7 @@ def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
         return chosen + rng.sample(rest, max(0, min(len(rest), k - len(chosen))))
 
     if kind < 0.25:
-        k = max(2, min(n_a, round(size * n_a)))
+        k = min(n_a, max(2, round(size * n_a)))  # a one-agent team frees its one agent
         for a in pick(k):
             cells.update((a, d) for d in range(n_d))
     elif kind < 0.75:
@@ -88,7 +90,7 @@ def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
         d0 = start(length)
         cells.update((a, d) for a in range(n_a) for d in range(d0, d0 + length))
     else:
-        k = max(2, min(n_a, round(2 * size * n_a)))
+        k = min(n_a, max(2, round(2 * size * n_a)))
         length = max(5, min(n_d, round(0.6 * n_d)))
         d0 = start(length)
         for a in pick(k):
@@ -98,8 +100,8 @@ def _neighbourhood(rm: RosterModel, rng: random.Random, size: float,
 
 def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective: int, *, deadline: float,
             workers: int, seed: int, sub_time_s: float = 2.0,
-            patience_s: float | None = None) -> tuple[dict[tuple[int, int, int], int], int,
-                                                                         LnsStats]:
+            patience_s: float | None = None, on_improve: Callable[[int], None] | None = None
+            ) -> tuple[dict[tuple[int, int, int], int], int, LnsStats]:
     """Improve an incumbent roster until ``deadline`` (``time.perf_counter()`` value).
 
     Parameters
@@ -121,6 +123,8 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
     patience_s : float, optional
         Stop early after this many seconds without an improvement (the caller may then hand the time back
         to a full search); default: run until the deadline.
+    on_improve : callable, optional
+        Called with each better objective (model integer units, offset included).
 
     Returns
     -------
@@ -141,7 +145,7 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
             break
         stats.iterations += 1
-        free = _neighbourhood(rm, rng, size)
+        free = neighbourhood(rm, rng, size)
         sub = rm.model.clone()
         for key, i in index.items():
             x = sub.get_bool_var_from_proto_index(i)
@@ -150,11 +154,8 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
             sub.add_hint(x, bool(values[key]))
         # no worse than the incumbent; equal-cost moves let the search drift across plateaus
         sub.add(sum(c * sub.get_int_var_from_proto_index(v) for v, c in obj_terms) <= round(objective - offset))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = min(sub_time_s, left)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.linearization_level = 2
+        solver = make_cp_solver(time_limit_s=min(sub_time_s, left), workers=workers, seed=rng.randrange(1 << 30),
+                                deadline=deadline, linearization_level=2)
         status = solver.solve(sub)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = round(solver.objective_value)
@@ -164,6 +165,8 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
                 last_gain = time.perf_counter()
                 stats.improvements += 1
                 stats.trace.append((time.perf_counter() - t0, new))
+                if on_improve is not None:
+                    on_improve(new)
             objective = new
         # adapt: an easy neighbourhood (solved to optimality) may grow, a hard one shrinks
         if status == cp_model.OPTIMAL:
@@ -195,11 +198,7 @@ def _sub_solve(base: cp_model.CpModel, index: dict[tuple[int, int, int], int], f
     ct.linear.domain.extend([-(1 << 60), limit])  # no worse than the incumbent (in proto units, no offset)
     sub.proto.solution_hint.vars.extend(range(len(incumbent)))
     sub.proto.solution_hint.values.extend(incumbent)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_s
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.linearization_level = 2
+    solver = make_cp_solver(time_limit_s=time_s, seed=seed, linearization_level=2)
     status = solver.solve(sub)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return -1, [], status == cp_model.INFEASIBLE
@@ -208,7 +207,8 @@ def _sub_solve(base: cp_model.CpModel, index: dict[tuple[int, int, int], int], f
 
 def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, deadline: float, workers: int,
                      seed: int, sub_time_s: float = 1.0, patience_s: float | None = None,
-                     focus: bool = True) -> tuple[list[int], int, LnsStats]:
+                     focus: bool = True, on_improve: Callable[[int], None] | None = None
+                     ) -> tuple[list[int], int, LnsStats]:
     """Large-neighbourhood search with ``workers`` one-thread sub-solves running side by side.
 
     Each round draws one neighbourhood per worker from the same incumbent, re-solves them in parallel
@@ -236,6 +236,8 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
         Stop after this many seconds without an improvement; default: run until the deadline.
     focus : bool, default True
         Draw half the neighbourhoods around shift-type demand the incumbent leaves short.
+    on_improve : callable, optional
+        Called with each better objective (model integer units, offset included).
 
     Returns
     -------
@@ -259,10 +261,10 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
             if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
                 break
             values = {key: best[i] for key, i in index.items()}
-            short = _short_cells(rm, values) if focus else None
+            short = short_cells(rm, values) if focus else None
             jobs = []
             for _ in range(n):
-                free = _neighbourhood(rm, rng, size, short, values)
+                free = neighbourhood(rm, rng, size, short, values)
                 jobs.append(pool.submit(_sub_solve, rm.model, index, free, best, objective - offset,
                                         min(sub_time_s, left), rng.randrange(1 << 30)))
             results = [j.result() for j in jobs]
@@ -277,6 +279,8 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
                     last_gain = time.perf_counter()
                     stats.improvements += 1
                     stats.trace.append((time.perf_counter() - t0, new))
+                    if on_improve is not None:
+                        on_improve(new)
                 if new <= objective:
                     objective, best = new, sol
     stats.solution = best
