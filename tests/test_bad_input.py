@@ -73,7 +73,6 @@ def _solve_in_child(kwargs: dict, queue) -> None:  # pragma: no cover - runs in 
         queue.put(f"other:{type(err).__name__}")
 
 
-@pytest.mark.xfail(strict=False, reason="needs SolveOptions validation from #16 branch")
 @pytest.mark.parametrize(("kwargs", "field"), [({"time_limit_s": math.nan}, "time_limit_s"),
                                                ({"time_limit_s": math.inf}, "time_limit_s"),
                                                ({"time_limit_s": 1e9}, "time_limit_s"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import time
 import warnings
 
@@ -17,7 +16,7 @@ with warnings.catch_warnings():
 from wfm.api.errors import ServiceBusyError  # noqa: E402
 from wfm.api.http import create_app  # noqa: E402
 from wfm.api.jobs import JobManager, roster_options  # noqa: E402
-from wfm.roster import RosterSolution, call_centre_instance, check, solve  # noqa: E402
+from wfm.roster import RosterSolution, call_centre_instance, check  # noqa: E402
 
 from ..roster.rosterkit import tiny  # noqa: E402
 
@@ -124,8 +123,6 @@ def test_failed_solve_reports_the_error_as_data(client):
     assert all(isinstance(c, dict) for c in state["error"]["conflicts"])
 
 
-@pytest.mark.skipif("progress" not in inspect.signature(solve).parameters,
-                    reason="solve() reports progress once the #16 branch is merged")
 def test_running_job_reports_objective_and_bound(client):
     resp = client.post("/v1/roster/jobs", params={"time_limit_s": 20, "workers": 1}, content=_long_problem(),
                        headers=JSON)

@@ -131,3 +131,24 @@ def test_a_killed_batch_resumes_to_the_same_outputs_and_no_partial_file(tmp_path
     assert [statuses[name.removesuffix(".done.json")] for name in done_before] == ["skipped"] * len(done_before)
     assert stable_outputs(out) == stable_outputs(tmp_path / "reference")
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+def test_reproducible_teams_give_the_same_files_on_the_pool_and_on_dask_when_cut_by_the_time_limit(tmp_path):
+    """A team the time limit cuts short (not proven optimal): with ``reproducible = true`` its roster does
+    not depend on how much work fitted in the wall-clock time, so the pool and a Dask cluster agree."""
+    distributed = pytest.importorskip("distributed")
+    from wfm.roster import call_centre_instance
+
+    problem = call_centre_instance(n_agents=24, weeks=1, seed=3, source="synthetic")
+    (tmp_path / "big.json").write_text(problem.model_dump_json())
+    manifest = tmp_path / "nightly.toml"
+    manifest.write_text('out_dir = "out"\n\n[[teams]]\nid = "big"\nproblem = "big.json"\ntime_limit = 4\n'
+                        'seed = 0\nreproducible = true\n')
+    pool = run_batch(load_manifest(manifest, out_dir=tmp_path / "pool"))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) \
+            as cluster:
+        dask = run_batch(load_manifest(manifest, out_dir=tmp_path / "dask"), scheduler=cluster.scheduler_address)
+    assert not pool.failed and not dask.failed
+    assert pool.results[0].solve_status == "FEASIBLE"  # cut by the limit, so timing could have mattered
+    assert stable_outputs(tmp_path / "pool") == stable_outputs(tmp_path / "dask")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import inspect
 import json
 import multiprocessing
 import threading
@@ -63,16 +62,15 @@ def run_solve(problem_json: str, options: dict[str, Any], conn: Connection) -> N
 
         problem = RosterProblem.model_validate_json(problem_json)
         kwargs = dict(options)
-        if "progress" in inspect.signature(solve).parameters:
-            last = [0.0]
+        last = [0.0]
 
-            def report(event: Any) -> None:
-                now = time.monotonic()
-                if now - last[0] >= PROGRESS_EVERY_S:
-                    last[0] = now
-                    conn.send(("progress", event.as_dict()))
+        def report(event: Any) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                conn.send(("progress", event.as_dict()))
 
-            kwargs["progress"] = report
+        kwargs["progress"] = report
         solution = solve(problem, **kwargs)
         conn.send(("result", solution.model_dump_json()))
     except BaseException as err:  # noqa: BLE001 - every failure goes back to the service as data

@@ -49,12 +49,12 @@ __all__ = ["TeamSpec", "Manifest", "load_manifest", "TABLE_KEYS", "SETTING_KEYS"
 
 TABLE_KEYS = ("agents", "shifts", "contracts", "requirements", "leave")
 SETTING_KEYS = ("start", "days", "timezone", "interval_minutes", "time_limit", "seed", "workers", "strategy",
-                "answer_seconds", "weekend_days", "skill_column")
+                "answer_seconds", "weekend_days", "skill_column", "reproducible")
 _TEAM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _KINDS: dict[str, tuple[type, ...]] = {
     "start": (str, dt.date), "days": (int,), "timezone": (str,), "interval_minutes": (int,),
     "time_limit": (int, float), "seed": (int,), "workers": (int,), "strategy": (str,),
-    "answer_seconds": (int, float), "weekend_days": (list,), "skill_column": (str,)}
+    "answer_seconds": (int, float), "weekend_days": (list,), "skill_column": (str,), "reproducible": (bool,)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,7 +182,8 @@ def _check_settings(raw: dict[str, Any], where: str, *, allow_tables: bool) -> N
         if key not in allowed:
             raise DataFormatError(f"{where}.{key}: unknown key; allowed: {sorted(allowed)}", field=f"{where}.{key}",
                                   value=key)
-        if key in _KINDS and (not isinstance(value, _KINDS[key]) or isinstance(value, bool)):
+        # bool is an int to Python: accept it only where a bool is asked for
+        if key in _KINDS and (not isinstance(value, _KINDS[key]) or isinstance(value, bool) and bool not in _KINDS[key]):
             raise DataFormatError(f"{where}.{key}: must be {' or '.join(t.__name__ for t in _KINDS[key])}",
                                   field=f"{where}.{key}", value=value)
         if key in ("problem", *TABLE_KEYS) and not isinstance(value, str):

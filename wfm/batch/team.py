@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 import json
 import os
 import time
@@ -110,16 +109,13 @@ def build_problem(spec: TeamSpec) -> RosterProblem:
 
 
 def _solver_progress(progress: ProgressCallback | None) -> dict[str, Any]:
-    """``progress=`` for the solver when it accepts one (another change adds it; until then, nothing)."""
-    from wfm.roster import solve
-
-    return {"progress": progress} if progress is not None and "progress" in inspect.signature(solve).parameters \
-        else {}
+    """``progress=`` for the solver (none when nobody listens)."""
+    return {"progress": progress} if progress is not None else {}
 
 
 def solve_and_write(problem: RosterProblem, out_dir: str | os.PathLike[str], stem: str, *, time_limit_s: float,
                     workers: int | None, seed: int, strategy: str = "auto",
-                    progress: ProgressCallback | None = None) -> TeamResult:
+                    progress: ProgressCallback | None = None, reproducible: bool = False) -> TeamResult:
     """Solve ``problem`` (``time_limit_s`` seconds, ``workers`` CP-SAT threads, ``seed``), check the roster
     with the solver-independent checker and write every output; the result's status is ``done``, or
     ``failed`` when the checker finds a broken hard rule (then ``<stem>.check.json`` lists them).
@@ -137,8 +133,16 @@ def solve_and_write(problem: RosterProblem, out_dir: str | os.PathLike[str], ste
     emit(progress, Progress(task="roster", stage="solve", elapsed_s=0.0,
                             message=f"{problem.name}: {len(problem.agents)} agents, {problem.horizon.days} days, "
                                     f"time limit {time_limit_s:g} s"))
-    solution = solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, strategy=strategy,
-                     **_solver_progress(progress))
+    if reproducible:
+        # the same roster on any machine and pool (the local one or Dask): one worker, budgets counted in work
+        from wfm.roster import SolveOptions
+
+        options = SolveOptions(time_limit_s=time_limit_s, workers=1, seed=seed, reproducible=True,
+                               progress=progress)
+        solution = solve(problem, strategy=strategy, options=options)
+    else:
+        solution = solve(problem, time_limit_s=time_limit_s, workers=workers, seed=seed, strategy=strategy,
+                         **_solver_progress(progress))
     report = check(problem, solution)
     coverage = solution.coverage_frame(problem)
     shortfall = float(coverage["shortfall"].sum()) if len(coverage) else 0.0
@@ -185,7 +189,7 @@ def run_team(spec: TeamSpec, *, force: bool = False, solver_workers: int | None 
         problem = build_problem(spec)
         result = solve_and_write(problem, out, spec.id, time_limit_s=spec.time_limit_s, workers=used_workers,
                                  seed=spec.seed, strategy=str(spec.settings.get("strategy", "auto")),
-                                 progress=progress)
+                                 progress=progress, reproducible=bool(spec.settings.get("reproducible", False)))
     except Exception as exc:  # noqa: BLE001 - one team's failure must not stop the batch
         error = exc.to_dict() if isinstance(exc, WfmError) else {
             "code": type(exc).__name__, "field": None, "message": str(exc) or repr(exc), "value": None}
