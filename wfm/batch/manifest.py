@@ -183,8 +183,9 @@ def _check_settings(raw: dict[str, Any], where: str, *, allow_tables: bool) -> N
             raise DataFormatError(f"{where}.{key}: unknown key; allowed: {sorted(allowed)}", field=f"{where}.{key}",
                                   value=key)
         # bool is an int to Python: accept it only where a bool is asked for
-        if key in _KINDS and (not isinstance(value, _KINDS[key]) or isinstance(value, bool) and bool not in _KINDS[key]):
-            raise DataFormatError(f"{where}.{key}: must be {' or '.join(t.__name__ for t in _KINDS[key])}",
+        kinds = _KINDS.get(key)
+        if kinds and (not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds):
+            raise DataFormatError(f"{where}.{key}: must be {' or '.join(t.__name__ for t in kinds)}",
                                   field=f"{where}.{key}", value=value)
         if key in ("problem", *TABLE_KEYS) and not isinstance(value, str):
             raise DataFormatError(f"{where}.{key}: must be a file path", field=f"{where}.{key}", value=value)
