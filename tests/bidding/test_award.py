@@ -119,3 +119,17 @@ def test_bad_input_names_the_field() -> None:
 def test_no_bids_gives_the_bid_free_roster() -> None:
     empty = _award([])
     assert empty.results == [] and empty.points == 0 and empty.cost == empty.baseline_cost
+
+
+def test_serial_dictatorship_baselines_never_beat_the_points_optimum(award: Award) -> None:
+    from wfm.bidding.award.baselines import random_order, seniority_order, serial_dictatorship
+    from wfm.roster import solve
+
+    p = problem()
+    base = solve(p, time_limit_s=5, workers=1)
+    assert seniority_order(p)[0] == "A01"  # hired first
+    for order in (seniority_order(p), random_order(p, seed=1)):
+        sd = serial_dictatorship(p, bids(), order, baseline=base, time_limit_s=10)
+        assert check(p, sd.roster).ok and sd.cost <= award.cap
+        assert sd.points <= award.points and sd.points == sum(sd.charges.values())
+        assert not sd.result("6:0").awarded  # nobody can grant what the contract forbids

@@ -36,7 +36,7 @@ from wfm.roster.checker import check
 from wfm.roster.model import solve
 from wfm.roster.models import RosterProblem, RosterSolution
 
-__all__ = ["award_bids", "Budget", "SHARE_SCALE"]
+__all__ = ["award_bids", "Budget", "SHARE_SCALE", "roster_from_values", "what_item"]
 
 #: Shares of bid points won are integers in the model: 10000 = the agent won everything it bid.
 SHARE_SCALE = 10_000
@@ -183,7 +183,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
             if out4.found:
                 best = out4
     # -- extract --------------------------------------------------------------------------------------------
-    roster = _roster(am, best.values, baseline, time.perf_counter() - t0)
+    roster = roster_from_values(am, best.values, baseline, time.perf_counter() - t0)
     report = check(problem, roster)
     won = [bool(am.value(best.values, w)) for w in am.won]
     points = sum(p for p, w in zip(am.points, won, strict=True) if w)
@@ -192,7 +192,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     for i, b in enumerate(bids):
         if won[i]:
             results.append(BidResult(bid=b.id, agent=b.agent, item=b.item, awarded=True, reason="awarded",
-                                     detail=f"awarded: {_what(b.item)}; {b.item.points} points spent",
+                                     detail=f"awarded: {what_item(b.item)}; {b.item.points} points spent",
                                      charge=b.item.points))
         else:
             results.append(_denied_stub(b, labour.get(i)))
@@ -256,7 +256,8 @@ def _tie_objective(problem: RosterProblem, bids: Sequence[HeldBid], am: AwardMod
     return sum((b.item.points * weight[b.agent] * k + draw[i]) * am.won[i] for i, b in enumerate(bids))
 
 
-def _roster(am: AwardModel, values: list[int], baseline: RosterSolution, elapsed: float) -> RosterSolution:
+def roster_from_values(am: AwardModel, values: list[int], baseline: RosterSolution, elapsed: float) -> RosterSolution:
+    """The roster of a solution vector of the award model, scored by its penalties (bound: the baseline's)."""
     assignments, penalties = am.rm.extract(Reader(values))
     objective = sum(p.cost for p in penalties)
     totals: dict[str, float] = {}
@@ -269,7 +270,8 @@ def _roster(am: AwardModel, values: list[int], baseline: RosterSolution, elapsed
                           penalty_totals=totals, strategy="award", info={"objective_scale": am.scale})
 
 
-def _what(item: BidItem) -> str:
+def what_item(item: BidItem) -> str:
+    """A bid item in words, for the reasons."""
     return {"shift": f"shift {item.shift} on {item.date}", "tag": f"a {item.tag} shift on {item.date}",
             "day_off": f"day off on {item.date}", "avoid_tag": f"no {item.tag} shift in week {item.week}"}[item.kind]
 
@@ -277,11 +279,11 @@ def _what(item: BidItem) -> str:
 def _denied_stub(b: HeldBid, rules: list[str] | None) -> BidResult:
     if rules is not None:
         return BidResult(bid=b.id, agent=b.agent, item=b.item, awarded=False, reason="labour_rule", rules=rules,
-                         detail=f"denied: {_what(b.item)} breaks your own rules ({', '.join(rules)}), "
+                         detail=f"denied: {what_item(b.item)} breaks your own rules ({', '.join(rules)}), "
                                 "whatever the others bid")
     kind = "outbid" if b.item.mode == "compete" else "crowded_out"
     return BidResult(bid=b.id, agent=b.agent, item=b.item, awarded=False, reason=kind, proven=False,
-                     detail=f"denied: {_what(b.item)} did not fit beside the winning bids (not explained)")
+                     detail=f"denied: {what_item(b.item)} did not fit beside the winning bids (not explained)")
 
 
 def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardModel, capped: object,
@@ -295,7 +297,7 @@ def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardM
         cheapest = forced_cost(free, am, i, options, time_limit_s=per_bid)  # type: ignore[arg-type]
         if not cheapest.outcome.found:
             return BidResult(**base, reason="coverage", proven=True,
-                             detail=f"denied: every roster granting {_what(b.item)} costs more than the coverage "
+                             detail=f"denied: every roster granting {what_item(b.item)} costs more than the coverage "
                                     "cap (the cheapest one was not found within the time limit)")
         _, penalties = am.rm.extract(Reader(cheapest.outcome.values))
         extra = ((cheapest.outcome.objective or 0) - cap) / am.scale
@@ -303,7 +305,7 @@ def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardM
         names = ", ".join(f"{c.name} {c.amount_before:g}->{c.amount_after:g}" for c in changes[:5])
         return BidResult(**base, reason="coverage", extra_cost=extra, coverage=changes,
                          proven=cheapest.outcome.optimal,
-                         detail=f"denied: granting {_what(b.item)} would raise the roster's cost by "
+                         detail=f"denied: granting {what_item(b.item)} would raise the roster's cost by "
                                 f"{'' if cheapest.outcome.optimal else 'about '}{extra:g} over the cap: {names}")
     if not others.outcome.found:
         return _denied_stub(b, None)
@@ -312,7 +314,7 @@ def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardM
     proven = p2_optimal and others.outcome.optimal
     if b.item.mode == "exchange":
         return BidResult(**base, reason="crowded_out", opportunity_cost=opp, proven=proven,
-                         detail=f"denied: {_what(b.item)} fits the coverage cap alone, but granting it displaces "
+                         detail=f"denied: {what_item(b.item)} fits the coverage cap alone, but granting it displaces "
                                 f"{opp} points of other agents' bids")
     win = opp + 1
     if resolve_ties and proven and opp >= 1:
@@ -322,7 +324,7 @@ def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardM
         if again.result(b.id).awarded:
             win = opp
     return BidResult(**base, reason="outbid", opportunity_cost=opp, points_to_win=win, proven=proven,
-                     detail=f"outbid: {_what(b.item)} would have been yours with {win} points (you bid "
+                     detail=f"outbid: {what_item(b.item)} would have been yours with {win} points (you bid "
                             f"{b.item.points}); granting it costs the other bids {opp} points")
 
 
