@@ -8,7 +8,9 @@
 2. **points** — the roster model plus one literal per bid (:mod:`wfm.bidding.award.model`), cost capped,
    maximise the points of the awarded bids (exchange items at their posted price), started from R1.
 3. **fairness** — keep stage 2's points, maximise the least share of its bid points any bidding agent wins
-   (over agents with at least one item their own rules allow).
+   (over agents with at least one item their own rules allow), then the sum of the shares (so that an agent
+   who can win nothing does not leave the others' shares to chance). The stage's objective is
+   ``(agents x 10000 + 1) x least share + sum of shares``, shares in units of 1/10000.
 4. **tie-break** — keep that share, prefer senior agents' points (earlier ``hire_date``; optional), then a
    seeded draw over the bids: the same input and seed give the same award.
 
@@ -163,18 +165,25 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     if bids:
         am.model.add(am.points_expr() >= p2)
         z = am.model.new_int_var(0, SHARE_SCALE, "least_share")
-        for idx in _by_agent(bids).values():
+        shares = []
+        for agent, idx in _by_agent(bids).items():
             allowed = [i for i in idx if labour.get(i) is None]
             total = sum(am.points[i] for i in allowed)
             if total:
-                am.model.add(z * total <= SHARE_SCALE * sum(am.points[i] * am.won[i] for i in allowed))
+                s_a = am.model.new_int_var(0, SHARE_SCALE, f"share(agent={agent})")
+                am.model.add(s_a * total <= SHARE_SCALE * sum(am.points[i] * am.won[i] for i in allowed))
+                am.model.add(z <= s_a)
+                shares.append(s_a)
+        # the least share first; then the sum of shares, so that when some agent can win nothing at all
+        # (least share 0) the stage still spreads the points over as many agents as it can
+        fair = (len(shares) * SHARE_SCALE + 1) * z + sum(shares)
         am.hint(best.values)
-        am.model.maximize(z)
+        am.model.maximize(fair)
         out3 = am.run(options, time_limit_s=budget.fairness * time_limit_s)
         stages.append(_stage("fairness", out3))
         if out3.found:
             best = out3
-            am.model.add(z >= round(out3.objective or 0))
+            am.model.add(fair >= round(out3.objective or 0))
             # -- stage 4: seniority, then the seeded draw ------------------------------------------------
             am.hint(best.values)
             am.model.maximize(_tie_objective(problem, bids, am, seed=seed, seniority=seniority))
