@@ -81,7 +81,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
                time_limit_s: float = 60.0, seed: int = 0, seniority: bool = True, explain: bool = True,
                explain_time_s: float | None = None, resolve_ties: bool = True,
                baseline: RosterSolution | None = None, workers: int = 1, deterministic: bool = True,
-               budget: Budget | None = None, round_name: str | None = None) -> Award:
+               budget: Budget | None = None, round_name: str | None = None, weighted: bool = False) -> Award:
     """Award ``bids`` inside the roster solve of ``problem`` (see the module docstring).
 
     Parameters
@@ -116,6 +116,10 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         Shares of ``time_limit_s`` per stage.
     round_name : str, optional
         Recorded in the result.
+    weighted : bool, default False
+        Instead of the lexicographic stages 1-2, make the bids one more objective term: minimise the roster's
+        cost plus the points of the bids *not* awarded (no cap). Weighted shift-on/off requests given as bids
+        then reproduce the plain roster objective (the Curtois check); fairness and tie-breaks follow as usual.
 
     Returns
     -------
@@ -148,18 +152,24 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     base_units = round(done.objective or 0)
     cap = math.floor(base_units * (1 + coverage_tolerance) + 1e-6)
     free = am.model.clone()
-    am.cap_cost(cap)
+    if weighted:
+        out2, cap = _weighted_stage(am, done.values, options, budget.points * time_limit_s)
+        stages.append(_stage("weighted", out2))
+    else:
+        am.cap_cost(cap)
     capped = am.model.clone()
     # -- stage 2: points ----------------------------------------------------------------------------------
-    am.hint(done.values)
-    am.model.maximize(am.points_expr())
-    out2 = am.run(options, time_limit_s=budget.points * time_limit_s)
-    if not out2.found:  # pragma: no cover - the hint is a feasible solution
-        raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s", value=time_limit_s)
-    stages.append(_stage("points", out2))
+    if not weighted:
+        am.hint(done.values)
+        am.model.maximize(am.points_expr())
+        out2 = am.run(options, time_limit_s=budget.points * time_limit_s)
+        if not out2.found:  # pragma: no cover - the hint is a feasible solution
+            raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s",
+                                  value=time_limit_s)
+        stages.append(_stage("points", out2))
     best = out2
-    p2 = round(out2.objective or 0)
-    p2_bound = math.floor((out2.bound if out2.bound is not None else p2) + 1e-6)
+    p2 = am.value(out2.values, am.points_expr()) if weighted else round(out2.objective or 0)
+    p2_bound = p2 if weighted else math.floor((out2.bound if out2.bound is not None else p2) + 1e-6)
     # -- stage 3: fairness (least share of bid points won) -------------------------------------------------
     labour = _labour_screen(problem, bids, options, time_limit_s=max(0.5, 0.02 * time_limit_s)) if bids else {}
     if bids:
@@ -219,6 +229,19 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
                  cap=cap / am.scale, cost=report.objective, points=points, points_bound=max(points, p2_bound),
                  min_share=min(shares.values()) if shares else 1.0, stages=stages, results=results,
                  charges={r.bid: r.charge for r in results if r.awarded}, roster=roster)
+
+
+def _weighted_stage(am: AwardModel, hint: list[int], options: SolveOptions, time_limit_s: float) -> tuple[Outcome, int]:
+    """Minimise cost + points of the bids not awarded (model units); keep the roster cost it reaches as the cap."""
+    total = sum(am.points)
+    am.hint(hint)
+    am.model.minimize(am.cost + am.scale * (total - am.points_expr()))
+    out = am.run(options, time_limit_s=time_limit_s)
+    if not out.found:  # pragma: no cover - the hint is a feasible solution
+        raise NoSolutionError("no roster found for the weighted stage", field="time_limit_s", value=time_limit_s)
+    # the later stages keep the weighted objective (not only the roster cost) at its optimum
+    am.model.add(am.cost + am.scale * (total - am.points_expr()) <= round(out.objective or 0))
+    return out, am.value(out.values, am.cost)
 
 
 def _by_agent(bids: Sequence[HeldBid]) -> dict[str, list[int]]:

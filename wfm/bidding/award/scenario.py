@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from wfm.bidding.models import BidItem, PostedPrice
+from wfm.bidding.models import BidItem, HeldBid, PostedPrice
+from wfm.exceptions import InvalidParameterError
 from wfm.roster.models import RosterProblem
 
-__all__ = ["seeded_bids", "holiday_prices", "DEFAULT_HOLIDAY_DAY"]
+__all__ = ["seeded_bids", "holiday_prices", "bids_from_preferences", "DEFAULT_HOLIDAY_DAY"]
 
 #: Day index of the holiday when none is given: the middle of the second week.
 DEFAULT_HOLIDAY_DAY = 9
@@ -91,3 +92,29 @@ class _Basket:
         if item.points <= self.left and all(item.target() != x.target() for x in self.items):
             self.items.append(item)
             self.left -= item.points
+
+
+def bids_from_preferences(problem: RosterProblem) -> tuple[RosterProblem, list[HeldBid]]:
+    """The problem without its weighted preferences, and those preferences as compete bids (points = weight).
+
+    A wish to work shift ``s`` on a date becomes a ``shift`` bid; a wish for a day off (any shift, or the only
+    shift of the problem) a ``day_off`` bid. Other wishes (not this one shift of several) have no bid kind and
+    raise :class:`InvalidParameterError`, as do fractional weights (points are whole).
+    """
+    agents, bids = [], []
+    for a in problem.agents:
+        for i, p in enumerate(a.preferences):
+            where = f"agents[{a.id}].preferences[{i}]"
+            if p.weight != int(p.weight):
+                raise InvalidParameterError(f"`{where}.weight` must be whole to become points; got {p.weight}",
+                                            field=f"{where}.weight", value=p.weight)
+            if p.kind == "on" and p.shift is not None:
+                item = BidItem(kind="shift", date=p.date, shift=p.shift, points=int(p.weight))
+            elif p.kind == "off" and (p.shift is None or len(problem.shifts) == 1):
+                item = BidItem(kind="day_off", date=p.date, points=int(p.weight))
+            else:
+                raise InvalidParameterError(f"`{where}`: a wish {p.kind} {p.shift or 'any shift'} has no bid kind",
+                                            field=where, value=p.kind)
+            bids.append(HeldBid(id=f"{a.id}:{i}", agent=a.id, item=item, held=item.points))
+        agents.append(a.model_copy(update={"preferences": []}))
+    return problem.model_copy(update={"agents": agents}), bids
