@@ -133,3 +133,25 @@ def test_serial_dictatorship_baselines_never_beat_the_points_optimum(award: Awar
         assert check(p, sd.roster).ok and sd.cost <= award.cap
         assert sd.points <= award.points and sd.points == sum(sd.charges.values())
         assert not sd.result("6:0").awarded  # nobody can grant what the contract forbids
+
+
+def test_neighbourhood_search_only_improves_and_keeps_the_cap() -> None:
+    from wfm.bidding.award.engine import roster_from_values
+    from wfm.bidding.award.lns import improve_points
+    from wfm.bidding.award.model import AwardModel, SolveOptions
+    from wfm.roster import solve
+
+    p = problem()
+    base = solve(p, time_limit_s=5, workers=1)
+    am = AwardModel(p, bids())
+    options = SolveOptions(seed=0)
+    done = am.complete(base, options, time_limit_s=5)
+    cap = round(done.objective or 0)
+    am.cap_cost(cap)
+    am.model.maximize(am.points_expr())
+    start = am.value(done.values, am.points_expr())
+    values, points, steps = improve_points(am, done.values, options, time_limit_s=2.0, free_agents=3, step_s=0.2)
+    assert steps >= 1 and points >= start and points == am.value(values, am.points_expr())
+    assert am.value(values, am.cost) <= cap
+    roster = roster_from_values(am, values, base, 0.0)
+    assert check(p, roster).ok and check(p, roster).objective <= cap / am.scale

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, forced_others, labour_rules
+from wfm.bidding.award.lns import improve_points
 from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions
 from wfm.bidding.award.results import Award, BidResult, StageReport
 from wfm.bidding.models import BidItem, HeldBid
@@ -51,6 +52,7 @@ class Budget:
     coverage: float = 0.4
     complete: float = 0.05
     points: float = 0.3
+    points_full: float = 0.5  # of the points share: the full model; the rest, the neighbourhood search
     fairness: float = 0.125
     tie_break: float = 0.125
 
@@ -162,10 +164,20 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     if not weighted:
         am.hint(done.values)
         am.model.maximize(am.points_expr())
-        out2 = am.run(options, time_limit_s=budget.points * time_limit_s)
+        share = budget.points * time_limit_s
+        out2 = am.run(options, time_limit_s=budget.points_full * share)
         if not out2.found:  # pragma: no cover - the hint is a feasible solution
             raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s",
                                   value=time_limit_s)
+        if not out2.optimal:
+            # unproven: large-neighbourhood search on the incumbent for the rest of the stage's share
+            values, found, steps = improve_points(am, out2.values, options,
+                                                  time_limit_s=(1 - budget.points_full) * share)
+            if found > round(out2.objective or 0):
+                out2 = Outcome(status="FEASIBLE", values=values, objective=float(found), bound=out2.bound,
+                               time_s=out2.time_s, work_s=out2.work_s)
+            if found >= math.floor((out2.bound or 0) + 1e-6):
+                out2.status = "OPTIMAL"  # the neighbourhood search met the full model's bound
         stages.append(_stage("points", out2))
     best = out2
     p2 = am.value(out2.values, am.points_expr()) if weighted else round(out2.objective or 0)

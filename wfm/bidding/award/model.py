@@ -70,13 +70,15 @@ class SolveOptions:
 
 @dataclass
 class Outcome:
-    """One solve: status name, the full solution vector (empty without one), objective, bound, seconds."""
+    """One solve: status name, the full solution vector (empty without one), objective, bound, wall seconds and
+    CP-SAT's deterministic work units (about seconds)."""
 
     status: str
     values: list[int] = field(default_factory=list)
     objective: float | None = None
     bound: float | None = None
     time_s: float = 0.0
+    work_s: float = 0.0
 
     @property
     def found(self) -> bool:
@@ -185,10 +187,11 @@ class AwardModel:
         name = STATUS_NAMES.get(status, "UNKNOWN")
         if name == "MODEL_INVALID":
             raise WfmError(f"internal error: the award model is invalid: {model.validate()}")
+        work = solver.deterministic_time
         if name not in ("OPTIMAL", "FEASIBLE"):
-            return Outcome(status=name, time_s=elapsed)
-        return Outcome(status=name, values=list(solver.response_proto.solution),
-                       objective=solver.objective_value, bound=solver.best_objective_bound, time_s=elapsed)
+            return Outcome(status=name, time_s=elapsed, work_s=work)
+        return Outcome(status=name, values=list(solver.response_proto.solution), objective=solver.objective_value,
+                       bound=solver.best_objective_bound, time_s=elapsed, work_s=work)
 
     @staticmethod
     def value(values: Sequence[int], expr: Any) -> int:
