@@ -431,3 +431,35 @@ def add_award_parsers(bsub: Any, db: argparse.ArgumentParser) -> None:
     q.add_argument("--holiday", type=dt.date.fromisoformat, action="append", default=[])
     q.add_argument("--out-dir", type=Path, default=None)
     q.set_defaults(func=cmd_report)
+
+
+def demo_bid_round(problem: Any, solution: Any, *, seed: int, time_limit_s: float) -> None:
+    """``wfm demo --bid-round``: seeded bids of the demo team, awarded inside the roster solve, and fairness."""
+    from wfm.bidding import HeldBid
+    from wfm.bidding.award import award_bids
+    from wfm.bidding.award.fairness import clearing_prices, round_fairness
+    from wfm.bidding.award.scenario import seeded_bids
+
+    holiday = problem.horizon.date_of(min(2, problem.horizon.days - 1))
+    items, _ = seeded_bids(problem, seed=seed, holiday=holiday)
+    bids = [HeldBid(id=f"{k}:{i}", agent=a, item=it, held=it.points)
+            for k, (a, its) in enumerate(items.items(), start=1) for i, it in enumerate(its)]
+    award = award_bids(problem, bids, time_limit_s=time_limit_s, seed=seed, baseline=solution, explain=True,
+                       explain_time_s=time_limit_s, resolve_ties=False)
+    counts: dict[str, int] = {}
+    for r in award.results:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    print(f"\n4. bid round: {len(bids)} seeded bids from {len(items)} agents (a holiday on {holiday}: days off "
+          "around it, no split shifts, early shifts), awarded inside the roster solve")
+    print(f"   roster cost {award.cost:g} (bid-free {award.baseline_cost:g}); {award.points} points awarded "
+          f"(bound {award.points_bound}); " + ", ".join(f"{s.stage} {s.status}" for s in award.stages))
+    print("   bids: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for r in [r for r in award.results if not r.awarded][:3]:
+        print(f"   e.g. {r.agent}: {r.detail}")
+    rep = round_fairness(award, problem, [holiday])
+    print(f"   fairness: {rep.share_with_award:.0%} of bidding agents won something, first choice "
+          f"{rep.first_choice_rate:.0%}, least satisfied {rep.least_satisfied} ({rep.least_share:.0%}), "
+          f"Gini {rep.gini:.3f}")
+    prices = ", ".join(f"{p.kind}{' ' + p.shift_or_tag if p.shift_or_tag else ''} {p.points}"
+                       for p in clearing_prices(award))
+    print(f"   clearing prices for the next round: {prices or '(no compete bid won)'}")

@@ -235,7 +235,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         for i in pending:
             results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, p2, out2.optimal, options,
                                   per_bid, baseline, coverage_tolerance, time_limit_s, seed, seniority, budget,
-                                  resolve_ties, deterministic, workers)
+                                  resolve_ties, deterministic, workers, best.values)
     shares = _shares(bids, won, labour)
     return Award(round=round_name, seed=seed, coverage_tolerance=coverage_tolerance, baseline_cost=baseline_cost,
                  cap=cap / am.scale, cost=report.objective, points=points, points_bound=max(points, p2_bound),
@@ -333,12 +333,13 @@ def _denied_stub(b: HeldBid, rules: list[str] | None) -> BidResult:
 def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardModel, capped: object,
              free: object, cap: int, roster: RosterSolution, p2: int, p2_optimal: bool, options: SolveOptions,
              per_bid: float, baseline: RosterSolution, tol: float, time_limit_s: float, seed: int,
-             seniority: bool, budget: Budget, resolve_ties: bool, deterministic: bool, workers: int) -> BidResult:
+             seniority: bool, budget: Budget, resolve_ties: bool, deterministic: bool, workers: int,
+             hint: list[int]) -> BidResult:
     b = bids[i]
-    others = forced_others(capped, am, i, options, time_limit_s=per_bid)  # type: ignore[arg-type]
+    others = forced_others(capped, am, i, options, time_limit_s=per_bid, hint=hint)  # type: ignore[arg-type]
     base = {"bid": b.id, "agent": b.agent, "item": b.item, "awarded": False}
     if others.outcome.status == "INFEASIBLE":
-        cheapest = forced_cost(free, am, i, options, time_limit_s=per_bid)  # type: ignore[arg-type]
+        cheapest = forced_cost(free, am, i, options, time_limit_s=per_bid, hint=hint)  # type: ignore[arg-type]
         if not cheapest.outcome.found:
             return BidResult(**base, reason="coverage", proven=True,
                              detail=f"denied: every roster granting {what_item(b.item)} costs more than the coverage "
@@ -352,7 +353,10 @@ def _explain(problem: RosterProblem, bids: Sequence[HeldBid], i: int, am: AwardM
                          detail=f"denied: granting {what_item(b.item)} would raise the roster's cost by "
                                 f"{'' if cheapest.outcome.optimal else 'about '}{extra:g} over the cap: {names}")
     if not others.outcome.found:
-        return _denied_stub(b, None)
+        kind = "outbid" if b.item.mode == "compete" else "crowded_out"
+        return BidResult(**base, reason=kind, proven=False,
+                         detail=f"denied: {what_item(b.item)} did not fit beside the winning bids; no roster granting "
+                                f"it under the coverage cap was found within {per_bid:.1f} s (not proven)")
     o = others.value or 0
     opp = p2 - o
     proven = p2_optimal and others.outcome.optimal

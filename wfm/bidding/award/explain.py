@@ -117,11 +117,19 @@ class Forced:
         return None if self.outcome.objective is None else round(self.outcome.objective)
 
 
+def _hint(m: cp_model.CpModel, hint: Sequence[int] | None) -> None:
+    """Start from the award's roster (it breaks only the forced bid, which CP-SAT then repairs)."""
+    m.clear_hints()
+    n = len(m.proto.variables)  # the later stages' variables (shares, ...) are not in this model
+    for k, v in enumerate((hint or [])[:n]):
+        m.add_hint(m.get_int_var_from_proto_index(k), v)
+
+
 def forced_others(capped: cp_model.CpModel, am: AwardModel, i: int, options: SolveOptions, *,
-                  time_limit_s: float) -> Forced:
+                  time_limit_s: float, hint: Sequence[int] | None = None) -> Forced:
     """Best points of the bids other than ``i`` with bid ``i`` granted, under the cost cap (``capped``)."""
     m = capped.clone()
-    m.clear_hints()
+    _hint(m, hint)
     m.add(m.get_bool_var_from_proto_index(am.won[i].index) == 1)
     m.maximize(sum(p * m.get_bool_var_from_proto_index(w.index)
                    for j, (p, w) in enumerate(zip(am.points, am.won, strict=True)) if j != i))
@@ -129,10 +137,10 @@ def forced_others(capped: cp_model.CpModel, am: AwardModel, i: int, options: Sol
 
 
 def forced_cost(free: cp_model.CpModel, am: AwardModel, i: int, options: SolveOptions, *,
-                time_limit_s: float) -> Forced:
+                time_limit_s: float, hint: Sequence[int] | None = None) -> Forced:
     """Least roster cost (model units) with bid ``i`` granted, the cap lifted (``free``)."""
     m = free.clone()
-    m.clear_hints()
+    _hint(m, hint)
     m.add(m.get_bool_var_from_proto_index(am.won[i].index) == 1)
     m.minimize(am.cost)
     t0 = time.perf_counter()
