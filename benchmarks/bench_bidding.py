@@ -104,8 +104,9 @@ def measure(writers: int, per_writer: int, synchronous: str, lock: bool = True) 
             "p95": 1000 * lat[int(0.95 * (len(lat) - 1))]}
 
 
-def award_table(quick: bool) -> Table:
-    """The award against seniority and random serial dictatorship on seeded realistic rounds."""
+def award_table(quick: bool, sizes: list[tuple[int, int, float]] | None = None) -> Table:
+    """The award against seniority and random serial dictatorship on seeded realistic rounds
+    (``sizes``: (agents, weeks, time limit s) rows; default by mode)."""
     from wfm.bidding import HeldBid
     from wfm.bidding.award import award_bids
     from wfm.bidding.award.baselines import random_order, seniority_order, serial_dictatorship
@@ -113,7 +114,7 @@ def award_table(quick: bool) -> Table:
     from wfm.bidding.award.scenario import seeded_bids
     from wfm.roster import call_centre_instance, solve
 
-    sizes = [(10, 1, 10.0)] if quick else [(60, 4, 60.0), (150, 4, 60.0)]
+    sizes = sizes or ([(10, 1, 10.0)] if quick else [(60, 4, 60.0), (150, 4, 60.0)])
     table = Table("Bid award inside the roster solve vs serial dictatorship (seeded realistic bids)",
                   ["agents x weeks", "bids", "method", "coverage cost", "bid-free cost", "points won",
                    "points bound", "with an award", "Gini", "least share", "time s"])
