@@ -1,10 +1,15 @@
 """Large-neighbourhood search for the points stage when the full model does not prove its optimum in time.
 
-Each step frees a few agents — some with denied bids, the rest drawn at random — fixes every other agent's
-shifts at the incumbent roster, and re-solves the points stage (all hard rules, the same cost cap) on that
-neighbourhood, started from the incumbent. A better award is kept; the incumbent never gets worse, and the
-proven bound stays the full model's. Steps are counted in CP-SAT's deterministic time, so the search is
-reproducible with the seed.
+Each step frees a few agents (four by default): half with denied bids, the rest drawn at random. Every other
+agent's shifts stay fixed at the incumbent roster, and the points stage (all hard rules, the same cost cap) is
+re-solved on that neighbourhood, started from the incumbent. A better award is kept; the incumbent never gets
+worse, and the proven bound stays the full model's. Steps are counted in CP-SAT's deterministic time, so the
+search is reproducible with the seed.
+
+Measured on 20 agents x 2 weeks of the synthetic centre, 18 seeded bids, cap +3 %: the single-worker full model
+stays at the bid-free roster's 36 points (8 work units); this search reaches 42 in 8 units with 4 agents free
+(8 free: 36, sub-problems too big for a step; 3 free: 36, too few to trade shifts); 4-worker CP-SAT with its own
+neighbourhoods reaches 44 in 15 s (not reproducible). At cap +0 % none of them found more than 36.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ __all__ = ["improve_points"]
 
 
 def improve_points(am: AwardModel, values: Sequence[int], options: SolveOptions, *, time_limit_s: float,
-                   free_agents: int = 8, step_s: float = 1.0) -> tuple[list[int], int, int]:
+                   free_agents: int = 4, step_s: float = 1.0) -> tuple[list[int], int, int]:
     """Improve the points of solution ``values`` of ``am.model`` (its objective: the points, cost capped).
 
     Returns ``(values, points, steps)``. ``time_limit_s`` is the budget in deterministic seconds (one worker)
