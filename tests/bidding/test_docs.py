@@ -18,3 +18,14 @@ def test_doc_example_prints_its_documented_output() -> None:
     with contextlib.redirect_stdout(out):
         exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - our own documentation
     assert out.getvalue() == expected
+
+
+def test_award_story_prints_its_documented_output() -> None:
+    text = DOC.read_text()
+    part2 = text[text.index("# Part 2"):]
+    code = re.findall(r"```python\n(.*?)```", part2, flags=re.S)[0]
+    expected = re.findall(r"```text\n(.*?)```", part2, flags=re.S)[0]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, str(DOC), "exec"), {})  # noqa: S102 - our own documentation
+    assert out.getvalue() == expected

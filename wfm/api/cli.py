@@ -161,6 +161,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         atomic_write_text(args.out_dir / "coverage.csv", cov.to_csv(index=False))
         print(f"\nwrote forecast, requirements, problem, roster and coverage to {args.out_dir}")
         write_demo_report(args.out_dir, history=history, forecast=fc, problem=problem, solution=solution)
+    if args.bid_round:
+        from wfm.api.cli_bid import demo_bid_round
+
+        demo_bid_round(problem, solution, seed=args.seed, time_limit_s=args.time_limit)
     return 0 if report.ok else 1
 
 
@@ -289,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo-patience", type=float, default=120.0, metavar="SECONDS",
                    help="mean patience used for the Erlang A comparison (seconds)")
     p.add_argument("--out-dir", type=Path, default=None, help="write every stage's output here")
+    p.add_argument("--bid-round", action="store_true", help="then award seeded bids inside the roster solve")
     _add_staffing_targets(p)
     p.set_defaults(func=cmd_demo)
 

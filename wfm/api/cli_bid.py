@@ -11,6 +11,9 @@
     wfm bid earn roster.json --rules rules.toml [--round LAST_ROUND] [--problem problem.json]
     wfm bid token issue --agent A01 | --manager
     wfm bid token revoke TOKEN
+    wfm bid award 2026-W10 --time-limit 60 --seed 0 --out-dir award/   # inside the roster solve; settles
+    wfm bid publish 2026-W10
+    wfm bid report 2026-W10                     # fairness of the round and over all rounds
 
 Every command takes ``--db PATH`` (default ``wfm.sqlite``; created on first use). Bad input prints one line
 naming the file, the field and the bad value, and exits with status 2; nothing is written then.
@@ -303,3 +306,160 @@ def add_bid_parser(sub: Any) -> None:
     t = tsub.add_parser("revoke", parents=[db], help="revoke a token (it authenticates nobody afterwards)")
     t.add_argument("token")
     t.set_defaults(func=cmd_revoke)
+    add_award_parsers(bsub, db)
+
+
+# -- part 2: the award ----------------------------------------------------------------------------------------
+def _result_rows(results: list[Any]) -> list[dict[str, Any]]:
+    return [{"bid": r.bid, "agent": r.agent, "kind": r.item.kind,
+             "date": r.item.date.isoformat() if r.item.date else "", "week": "" if r.item.week is None else r.item.week,
+             "shift_or_tag": r.item.shift or r.item.tag or "", "mode": r.item.mode, "points": r.item.points,
+             "awarded": r.awarded, "reason": r.reason, "charge": r.charge,
+             "points_to_win": "" if r.points_to_win is None else r.points_to_win,
+             "opportunity_cost": "" if r.opportunity_cost is None else r.opportunity_cost,
+             "extra_cost": "" if r.extra_cost is None else r.extra_cost, "rules": ";".join(r.rules),
+             "proven": r.proven, "detail": r.detail} for r in results]
+
+
+def _write_award(out: Path, award: Any, problem: Any, holidays: list[Any]) -> None:
+    """The award's files: roster, per-bid results (CSV and JSON), charges, fairness, clearing prices."""
+    import pandas as pd
+
+    from wfm._io import atomic_write_text
+    from wfm.bidding.award.fairness import clearing_prices, round_fairness
+
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "roster.json", award.roster.model_dump_json(indent=1))
+    atomic_write_text(out / "award.json", award.model_dump_json(indent=1, exclude={"roster"}))
+    atomic_write_text(out / "results.csv", pd.DataFrame(_result_rows(award.results)).to_csv(index=False))
+    atomic_write_text(out / "results.json", json.dumps([r.model_dump(mode="json") for r in award.results], indent=1))
+    atomic_write_text(out / "charges.csv", pd.DataFrame(
+        [{"bid": b, "agent": award.result(b).agent, "points": p} for b, p in award.charges.items()],
+        columns=["bid", "agent", "points"]).to_csv(index=False))
+    atomic_write_text(out / "fairness.json", round_fairness(award, problem, holidays).model_dump_json(indent=1))
+    atomic_write_text(out / "clearing_prices.csv", pd.DataFrame(
+        [{"kind": p.kind, "shift_or_tag": p.shift_or_tag or "", "date": "", "points": p.points}
+         for p in clearing_prices(award)], columns=["kind", "shift_or_tag", "date", "points"]).to_csv(index=False))
+
+
+def _print_fairness(rep: Any) -> None:
+    print(f"agents bidding {rep.agents_bidding}: {rep.share_with_award:.0%} with an award, first choice "
+          f"{rep.first_choice_rate:.0%}, points won {rep.points_won} of {rep.points_bid}, least satisfied "
+          f"{rep.least_satisfied} ({rep.least_share:.0%}), Gini {rep.gini:.3f}")
+
+
+def cmd_award(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+    from wfm.bidding.award import award_round
+    from wfm.bidding.award.fairness import round_fairness
+
+    with _ledger(args) as ledger:
+        award = award_round(ledger, args.round, actor="cli", time_limit_s=args.time_limit, seed=args.seed,
+                            coverage_tolerance=args.coverage_tolerance, seniority=not args.no_seniority,
+                            explain_time_s=args.explain_time)
+        problem = Rounds(ledger).problem(args.round)
+    if args.out_dir is not None:
+        _write_award(args.out_dir, award, problem, args.holiday)
+    stages = ", ".join(f"{s.stage} {s.status}" for s in award.stages)
+    counts: dict[str, int] = {}
+    for r in award.results:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    print(f"round {args.round} awarded: roster cost {award.cost:g} (bid-free {award.baseline_cost:g}, cap "
+          f"{award.cap:g}); {award.points} points awarded (bound {award.points_bound}); stages: {stages}")
+    print("bids: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    _print_fairness(round_fairness(award, problem, args.holiday))
+    if args.out_dir is not None:
+        print(f"wrote roster.json, award.json, results.csv/json, charges.csv, fairness.json, clearing_prices.csv "
+              f"to {args.out_dir}", file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+
+    with _ledger(args) as ledger:
+        rnd = Rounds(ledger).publish(args.round)
+    print(f"round {rnd.name} published: agents can read their results")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from wfm.bidding import Rounds
+    from wfm.bidding.award import stored_award
+    from wfm.bidding.award.fairness import ledger_fairness, round_fairness
+
+    with _ledger(args) as ledger:
+        award = stored_award(ledger, args.round)
+        problem = Rounds(ledger).problem(args.round)
+        rep = round_fairness(award, problem, args.holiday)
+        _, overall = ledger_fairness(ledger, args.holiday)
+    if args.out_dir is not None:
+        _write_award(args.out_dir, award, problem, args.holiday)
+    print(f"round {args.round}:")
+    _print_fairness(rep)
+    rows = [{"agent": a.agent, "bid": a.points_bid, "won": a.points_won, "share": round(a.share, 3),
+             "awarded": a.awarded, "denied": a.denied, **a.unpopular} for a in rep.agents]
+    _print_table(rows, ["agent", "bid", "won", "share", "awarded", "denied", "split", "weekend", "holiday"])
+    print(f"over {len(overall.rounds)} awarded round(s):")
+    _print_fairness(overall)
+    return 0
+
+
+def add_award_parsers(bsub: Any, db: argparse.ArgumentParser) -> None:
+    """``wfm bid award|publish|report``."""
+    import datetime as dt
+
+    q = bsub.add_parser("award", parents=[db], help="award a closed round inside the roster solve and settle it")
+    q.add_argument("round")
+    q.add_argument("--time-limit", type=float, default=60.0, help="seconds for the award stages (default 60)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--coverage-tolerance", type=float, default=0.0,
+                   help="relative roster cost the bids may add (default 0: coverage never given up)")
+    q.add_argument("--no-seniority", action="store_true", help="no seniority tie-break (the seeded draw alone)")
+    q.add_argument("--explain-time", type=float, default=None, help="seconds for the denied bids' reasons")
+    q.add_argument("--holiday", type=dt.date.fromisoformat, action="append", default=[],
+                   help="a holiday date for the fairness report (repeatable)")
+    q.add_argument("--out-dir", type=Path, default=None, help="write roster, results, charges, fairness here")
+    q.set_defaults(func=cmd_award)
+
+    q = bsub.add_parser("publish", parents=[db], help="publish an awarded round to the agents")
+    q.add_argument("round")
+    q.set_defaults(func=cmd_publish)
+
+    q = bsub.add_parser("report", parents=[db], help="fairness report of an awarded round and over all rounds")
+    q.add_argument("round")
+    q.add_argument("--holiday", type=dt.date.fromisoformat, action="append", default=[])
+    q.add_argument("--out-dir", type=Path, default=None)
+    q.set_defaults(func=cmd_report)
+
+
+def demo_bid_round(problem: Any, solution: Any, *, seed: int, time_limit_s: float) -> None:
+    """``wfm demo --bid-round``: seeded bids of the demo team, awarded inside the roster solve, and fairness."""
+    from wfm.bidding import HeldBid
+    from wfm.bidding.award import award_bids
+    from wfm.bidding.award.fairness import clearing_prices, round_fairness
+    from wfm.bidding.award.scenario import seeded_bids
+
+    holiday = problem.horizon.date_of(min(2, problem.horizon.days - 1))
+    items, _ = seeded_bids(problem, seed=seed, holiday=holiday)
+    bids = [HeldBid(id=f"{k}:{i}", agent=a, item=it, held=it.points)
+            for k, (a, its) in enumerate(items.items(), start=1) for i, it in enumerate(its)]
+    award = award_bids(problem, bids, time_limit_s=time_limit_s, seed=seed, baseline=solution, explain=True,
+                       explain_time_s=time_limit_s, resolve_ties=False)
+    counts: dict[str, int] = {}
+    for r in award.results:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    print(f"\n4. bid round: {len(bids)} seeded bids from {len(items)} agents (a holiday on {holiday}: days off "
+          "around it, no split shifts, early shifts), awarded inside the roster solve")
+    print(f"   roster cost {award.cost:g} (bid-free {award.baseline_cost:g}); {award.points} points awarded "
+          f"(bound {award.points_bound}); " + ", ".join(f"{s.stage} {s.status}" for s in award.stages))
+    print("   bids: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for r in [r for r in award.results if not r.awarded][:3]:
+        print(f"   e.g. {r.agent}: {r.detail}")
+    rep = round_fairness(award, problem, [holiday])
+    print(f"   fairness: {rep.share_with_award:.0%} of bidding agents won something, first choice "
+          f"{rep.first_choice_rate:.0%}, least satisfied {rep.least_satisfied} ({rep.least_share:.0%}), "
+          f"Gini {rep.gini:.3f}")
+    prices = ", ".join(f"{p.kind}{' ' + p.shift_or_tag if p.shift_or_tag else ''} {p.points}"
+                       for p in clearing_prices(award))
+    print(f"   clearing prices for the next round: {prices or '(no compete bid won)'}")

@@ -18,13 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wfm.api.errors import responses
 from wfm.bidding.auth import Principal, authenticate, check_token_shape
+from wfm.bidding.award import Award, BidResult, StageReport, award_round, stored_award
+from wfm.bidding.award.fairness import FairnessReport, round_fairness
 from wfm.bidding.ledger import Ledger
 from wfm.bidding.models import Balance, BidItem, HeldBid, PostedPrice, Round, Submission, Transaction
 from wfm.bidding.rounds import Rounds
 from wfm.exceptions import NotFoundError, require_extra
 from wfm.roster.models import RosterProblem
 
-__all__ = ["bid_router", "PointsRequest", "OpenRoundRequest", "SubmitRequest", "WhoAmI"]
+__all__ = ["bid_router", "PointsRequest", "OpenRoundRequest", "SubmitRequest", "WhoAmI", "AwardRequest",
+           "AwardSummary"]
 
 
 class _Model(BaseModel):
@@ -55,6 +58,29 @@ class SubmitRequest(_Model):
     items: list[BidItem] = Field(min_length=1, max_length=200)
     key: str = Field(min_length=1, max_length=500, description="Idempotency key chosen by the client: resending "
                                                                "the same key and items changes nothing.")
+
+
+class AwardRequest(_Model):
+    """How a manager awards a closed round (inside the roster solve; see wfm.bidding.award)."""
+
+    time_limit_s: float = Field(60.0, gt=0, le=3600, description="Seconds for the award stages.", examples=[60])
+    seed: int = Field(0, ge=0, description="Seed of the solves and of the tie-breaking draw.")
+    coverage_tolerance: float = Field(0.0, ge=0, le=10, description="Relative roster cost the bids may add "
+                                                                   "(0: coverage never given up).")
+    seniority: bool = Field(True, description="Break ties in favour of senior agents before the draw.")
+
+
+class AwardSummary(_Model):
+    """What an award decided, without the roster (read it with GET .../award)."""
+
+    round: str
+    cost: float = Field(description="Roster cost as the checker scores it.")
+    baseline_cost: float = Field(description="Cost of the bid-free roster.")
+    points: int = Field(description="Points of the awarded bids.")
+    points_bound: int = Field(description="Proven upper bound of the points.")
+    min_share: float = Field(description="Least share of its bid points a bidding agent won.")
+    stages: list[StageReport]
+    charges: dict[str, int]
 
 
 class WhoAmI(_Model):
@@ -170,5 +196,36 @@ def bid_router(db: str | os.PathLike[str] | None = None) -> Any:
     def withdraw(name: str, agent: str, who: Who, book: Book) -> Submission:
         who.require_agent(agent)
         return Rounds(book).withdraw(name, agent, actor=who.actor)
+
+    # -- part 2: the award ------------------------------------------------------------------------------
+    @router.post("/rounds/{name}/award", response_model=AwardSummary)
+    def award(name: str, req: AwardRequest, who: Who, book: Book) -> AwardSummary:
+        who.require_manager("award a round")
+        done = award_round(book, name, actor=who.actor, time_limit_s=req.time_limit_s, seed=req.seed,
+                           coverage_tolerance=req.coverage_tolerance, seniority=req.seniority)
+        return AwardSummary(round=name, **done.model_dump(include={"cost", "baseline_cost", "points", "points_bound",
+                                                                   "min_share", "stages", "charges"}))
+
+    @router.post("/rounds/{name}/publish", response_model=Round)
+    def publish(name: str, who: Who, book: Book) -> Round:
+        who.require_manager("publish a round")
+        return Rounds(book).publish(name)
+
+    @router.get("/rounds/{name}/award", response_model=Award)
+    def get_award(name: str, who: Who, book: Book) -> Award:
+        who.require_manager("read the whole award")
+        return stored_award(book, name)
+
+    @router.get("/rounds/{name}/results/{agent}", response_model=list[BidResult])
+    def results(name: str, agent: str, who: Who, book: Book) -> list[BidResult]:
+        who.require_agent(agent)
+        if who.role != "manager" and Rounds(book).get(name).status != "published":
+            raise NotFoundError(f"round {name!r} has no published results yet", field="round", value=name)
+        return stored_award(book, name).for_agent(agent)
+
+    @router.get("/rounds/{name}/fairness", response_model=FairnessReport)
+    def fairness(name: str, who: Who, book: Book) -> FairnessReport:
+        who.require_manager("read the fairness report")
+        return round_fairness(stored_award(book, name), Rounds(book).problem(name))
 
     return router

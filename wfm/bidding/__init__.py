@@ -10,6 +10,9 @@ keeps the points in an append-only journal in a real database (SQLite by default
 * :func:`apply_earning` with :class:`EarningRules` — points for a worked roster, applied once;
 * :func:`issue_token` / :func:`authenticate` — bearer tokens for agents and managers.
 
+Part 2, the award inside the roster solve (reasons, fairness, clearing prices, baselines), is
+:mod:`wfm.bidding.award` (``award_bids``, ``award_round``).
+
 See docs/bidding.md for a story with a seeded example.
 """
 

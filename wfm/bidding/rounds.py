@@ -198,6 +198,12 @@ class Rounds:
             _PROBLEMS.popitem(last=False)
         return problem
 
+    def award_json(self, name: str) -> str | None:
+        """The stored award of round ``name`` as JSON text (None before it is awarded)."""
+        with self.ledger.storage.transaction(write=False) as tx:
+            self._record(tx, name)
+            return tx.get_award(name)
+
     def get(self, name: str) -> Round:
         """The round ``name`` (:class:`NotFoundError` if there is none)."""
         with self.ledger.storage.transaction(write=False) as tx:
@@ -367,14 +373,16 @@ class Rounds:
         return rows
 
     # ------------------------------------------------------------------------------------- settlement
-    def settle(self, name: str, charges: Mapping[str, int], *, actor: str = "manager") -> Settlement:
+    def settle(self, name: str, charges: Mapping[str, int], *, actor: str = "manager",
+               record: str | None = None) -> Settlement:
         """Settle a closed round in one transaction: release every hold, spend ``charges`` (bid id → points)
         and mark the round awarded.
 
         A charge must name an open bid of the round and be whole points from 1 to the points held for it
         (a compete bid pays what it bid, an exchange item its posted price; the award decides). Either
         everything is written or nothing: a crash or an error part-way leaves the round closed and every
-        balance as it was.
+        balance as it was. ``record`` (the award as JSON text, :mod:`wfm.bidding.award`) is stored with the
+        round in the same transaction.
         """
         with self.ledger.storage.transaction() as tx:
             rec = self._record(tx, name)
@@ -399,6 +407,8 @@ class Rounds:
                                            shift=_shift_ref(bids[b].item), actor=actor)
                                 for b, p in sorted(clean.items())])
             ensure_funded(tx, {b.agent for b in bids.values()}, field="charges")
+            if record is not None:
+                tx.put_award(name, record)
             tx.set_round_status(name, "awarded")
         spent: dict[str, int] = {}
         released: dict[str, int] = {}

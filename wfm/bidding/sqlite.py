@@ -96,6 +96,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX journal_round ON journal (round) WHERE round IS NOT NULL;
     """,
+    # 2 -> 3: the award of a round (roster, result and reason per bid, charges) as JSON, written in the
+    # settlement's own transaction.
+    """
+    CREATE TABLE awards (
+        round   TEXT PRIMARY KEY REFERENCES rounds(name),
+        award   TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -214,6 +223,15 @@ class _SqliteTx(StorageTx):
 
     def set_submission_status(self, ids: Sequence[int], status: str) -> None:
         self._c.executemany("UPDATE submissions SET status = ? WHERE id = ?", [(status, i) for i in ids])
+
+    # ---- awards
+    def put_award(self, round: str, award_json: str) -> None:
+        self._c.execute("INSERT OR REPLACE INTO awards (round, award, created) VALUES (?, ?, ?)",
+                        (round, award_json, utc_now().isoformat()))
+
+    def get_award(self, round: str) -> str | None:
+        row = self._c.execute("SELECT award FROM awards WHERE round = ?", (round,)).fetchone()
+        return None if row is None else str(row[0])
 
     # ---- tokens
     def insert_token(self, digest: str, role: str, agent: str | None) -> None:

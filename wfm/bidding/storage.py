@@ -140,6 +140,15 @@ class StorageTx(abc.ABC):
     def set_submission_status(self, ids: Sequence[int], status: str) -> None:
         """Change the status of submissions."""
 
+    # ---- awards
+    @abc.abstractmethod
+    def put_award(self, round: str, award_json: str) -> None:
+        """Store (or replace) the award of a round as JSON text."""
+
+    @abc.abstractmethod
+    def get_award(self, round: str) -> str | None:
+        """The stored award of a round, or None."""
+
     # ---- tokens
     @abc.abstractmethod
     def insert_token(self, digest: str, role: str, agent: str | None) -> None:

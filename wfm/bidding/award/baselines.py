@@ -1,0 +1,105 @@
+"""Named baselines for the award: serial dictatorship, the way commercial suites award bids.
+
+Agents take turns in a fixed order (seniority: earlier ``hire_date`` first; or a seeded random order); each
+in turn is granted its bids, highest points first, as long as the roster can still honour them together
+with everything granted before — checked by the award model itself (every hard rule, the same coverage cap,
+all earlier grants forced). A check that finds no roster within its time share counts as "cannot honour".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections.abc import Sequence
+
+from wfm.bidding.award.engine import roster_from_values, what_item
+from wfm.bidding.award.model import AwardModel, SolveOptions
+from wfm.bidding.award.results import Award, BidResult, StageReport
+from wfm.bidding.models import HeldBid
+from wfm.exceptions import InvalidParameterError, NoSolutionError
+from wfm.roster.checker import check
+from wfm.roster.models import RosterProblem, RosterSolution
+
+__all__ = ["serial_dictatorship", "seniority_order", "random_order"]
+
+
+def seniority_order(problem: RosterProblem) -> list[str]:
+    """Agent ids, most senior (earliest ``hire_date``) first; agents without one last, then by id."""
+    return [a.id for a in sorted(problem.agents, key=lambda a: (a.hire_date or dt.date.max, a.id))]
+
+
+def random_order(problem: RosterProblem, seed: int) -> list[str]:
+    """Agent ids in a seeded random order."""
+    ids = [a.id for a in problem.agents]
+    random.Random(seed).shuffle(ids)
+    return ids
+
+
+def serial_dictatorship(problem: RosterProblem, bids: Sequence[HeldBid], order: Sequence[str], *,
+                        baseline: RosterSolution, coverage_tolerance: float = 0.0, time_limit_s: float = 60.0,
+                        seed: int = 0, name: str = "serial dictatorship") -> Award:
+    """Award ``bids`` by serial dictatorship in ``order`` (see the module docstring), keeping ``baseline``'s cost
+    (times ``1 + coverage_tolerance``) as the cap. Denied bids are marked ``outbid`` / ``crowded_out``
+    without figures (``proven`` False): the baseline does not explain."""
+    if set(order) != {a.id for a in problem.agents}:
+        raise InvalidParameterError("`order` must list every agent of the problem once", field="order",
+                                    value=len(order))
+    t0 = time.perf_counter()
+    options = SolveOptions(seed=seed)
+    am = AwardModel(problem, bids)
+    done = am.complete(baseline, options, time_limit_s=0.1 * time_limit_s)
+    if not done.found:
+        raise NoSolutionError("the bid-free roster could not be read into the award model", field="time_limit_s",
+                              value=time_limit_s)
+    cap = math.floor(round(done.objective or 0) * (1 + coverage_tolerance) + 1e-6)
+    am.cap_cost(cap)
+    am.model.clear_objective()
+    values = done.values
+    rank = {a: r for r, a in enumerate(order)}
+    turns = sorted(range(len(bids)), key=lambda i: (rank[bids[i].agent], -bids[i].item.points, i))
+    per_check = max(0.1, 0.9 * time_limit_s / max(1, len(turns)))
+    granted: list[int] = []
+    for i in turns:
+        if am.value(values, am.won[i]):  # the current roster already honours it
+            granted.append(i)
+            am.model.add(am.won[i] == 1)
+            continue
+        trial = am.model.clone()
+        trial.add(trial.get_bool_var_from_proto_index(am.won[i].index) == 1)
+        trial.clear_hints()
+        for k, v in enumerate(values):
+            trial.add_hint(trial.get_int_var_from_proto_index(k), v)
+        out = am.run(options, time_limit_s=per_check, model=trial)
+        if out.found:
+            granted.append(i)
+            am.model.add(am.won[i] == 1)
+            values = out.values
+    won = set(granted)
+    roster = roster_from_values(am, values, baseline, time.perf_counter() - t0)
+    results = []
+    for i, b in enumerate(bids):
+        if i in won:
+            results.append(BidResult(bid=b.id, agent=b.agent, item=b.item, awarded=True, reason="awarded",
+                                     detail=f"awarded: {what_item(b.item)}", charge=b.item.points))
+        else:
+            results.append(BidResult(bid=b.id, agent=b.agent, item=b.item, awarded=False, proven=False,
+                                     reason="outbid" if b.item.mode == "compete" else "crowded_out",
+                                     detail=f"denied: {what_item(b.item)} could not be honoured after earlier "
+                                            "agents' picks"))
+    points = sum(bids[i].item.points for i in won)
+    shares = []
+    by_agent: dict[str, list[int]] = {}
+    for i, b in enumerate(bids):
+        by_agent.setdefault(b.agent, []).append(i)
+    for idx in by_agent.values():
+        total = sum(bids[i].item.points for i in idx)
+        shares.append(sum(bids[i].item.points for i in idx if i in won) / total)
+    return Award(round=name, seed=seed, coverage_tolerance=coverage_tolerance,
+                 baseline_cost=check(problem, baseline).objective, cap=cap / am.scale,
+                 cost=check(problem, roster).objective, points=points, points_bound=points,
+                 min_share=min(shares) if shares else 1.0,
+                 stages=[StageReport(stage=name, status="FEASIBLE", objective=points, bound=points,
+                                     time_s=round(time.perf_counter() - t0, 3))],
+                 results=results, charges={bids[i].id: bids[i].item.points for i in sorted(won)}, roster=roster)
