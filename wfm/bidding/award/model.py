@@ -1,8 +1,8 @@
 """The award model: the roster's own CP-SAT model plus one literal per bid, a cost cap and the award objectives.
 
 It is built from the monolithic roster model (:class:`wfm.roster.solvers.monolithic.model.RosterModel`)
-unchanged — every hard rule and every objective term the roster solve uses — so "the roster's cost" here is exactly the roster solve's objective (in the model's
-integer units, ``objective_scale`` per cost unit). On top of it:
+unchanged — every hard rule and every objective term the roster solve uses — so "the roster's cost" here
+is exactly the roster solve's objective (in the model's integer units, ``objective_scale`` per cost unit). On top of it:
 
 * ``won[b]``: true exactly when bid ``b``'s item holds in the roster (:mod:`wfm.bidding.award.targets`);
 * ``cost <= cap``: the coverage stage's optimum, never given up (times ``1 + coverage_tolerance``);
