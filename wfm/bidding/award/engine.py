@@ -35,6 +35,7 @@ from wfm.bidding.award.results import Award, BidResult, StageReport
 from wfm.bidding.models import BidItem, HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError
 from wfm.limits import check_number
+from wfm.roster import SolveOptions as RosterSolveOptions
 from wfm.roster import solve
 from wfm.roster.checker import check
 from wfm.roster.models import RosterProblem, RosterSolution
@@ -141,8 +142,13 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     stages: list[StageReport] = []
     # -- stage 1: coverage, the bid-free roster ---------------------------------------------------------
     if baseline is None:
-        baseline = solve(problem, time_limit_s=budget.coverage * time_limit_s, seed=seed,
-                         workers=1 if deterministic else workers)
+        if deterministic:
+            # the roster engine's reproducible mode: budgets counted in work, so one seed gives one bid-free
+            # roster (and so one award) on any machine, whatever its load
+            baseline = solve(problem, options=RosterSolveOptions(time_limit_s=budget.coverage * time_limit_s,
+                                                                 workers=1, seed=seed, reproducible=True))
+        else:
+            baseline = solve(problem, time_limit_s=budget.coverage * time_limit_s, seed=seed, workers=workers)
         stages.append(StageReport(stage="coverage", status=baseline.status, objective=baseline.objective,
                                   bound=baseline.best_bound, time_s=round(baseline.solve_time_s, 3)))
     baseline_cost = check(problem, baseline).objective

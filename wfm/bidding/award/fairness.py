@@ -172,9 +172,10 @@ def coverage_curve(problem: RosterProblem, bids: Sequence[HeldBid], tolerances: 
                    **options: Any) -> list[CurvePoint]:
     """Award ``bids`` at each coverage tolerance (one bid-free roster shared by all) and report the trade-off."""
     if baseline is None:
-        from wfm.roster import solve
+        from wfm.roster import SolveOptions, solve
 
-        baseline = solve(problem, time_limit_s=0.4 * time_limit_s, seed=seed, workers=1)
+        baseline = solve(problem, options=SolveOptions(time_limit_s=0.4 * time_limit_s, workers=1, seed=seed,
+                                                       reproducible=True))
     out = []
     for tol in tolerances:
         aw = award_bids(problem, bids, coverage_tolerance=tol, time_limit_s=time_limit_s, seed=seed, explain=False,
