@@ -163,7 +163,7 @@ def test_forecast_of_a_history_with_zero_aht_is_staffable(tmp_path):
     hist = generate_intervals(pd.Timestamp("2024-01-01"), days=35, freq="30min", seed=2)
     ts = pd.to_datetime(hist["ts"])
     # every Monday 09:00 with calls but no handle time recorded (as three intervals of the bank's February)
-    slot = (ts.dt.dayofweek == 0) & (ts.dt.hour == 9) & (ts.dt.minute == 0) & (hist["volume"] > 0)
+    slot = (ts.dt.day_of_week == 0) & (ts.dt.hour == 9) & (ts.dt.minute == 0) & (hist["volume"] > 0)
     assert slot.sum() == 5
     hist.loc[slot, "aht"] = 0.0
     src = tmp_path / "history.csv"
@@ -171,6 +171,6 @@ def test_forecast_of_a_history_with_zero_aht_is_staffable(tmp_path):
     fc = tmp_path / "fc.csv"
     assert main(["forecast", str(src), "--horizon", "7D", "-o", str(fc)]) == 0
     out = pd.read_csv(fc, parse_dates=["ts"])
-    monday_9 = out[(out["ts"].dt.dayofweek == 0) & (out["ts"].dt.hour == 9) & (out["ts"].dt.minute == 0)]
+    monday_9 = out[(out["ts"].dt.day_of_week == 0) & (out["ts"].dt.hour == 9) & (out["ts"].dt.minute == 0)]
     assert (monday_9["volume"] > 0).all() and (monday_9["aht"] > 0).all()
     assert main(["staff", str(fc), "-o", str(tmp_path / "req.csv")]) == 0

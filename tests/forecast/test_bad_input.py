@@ -46,7 +46,7 @@ def test_zero_aht_is_not_a_measurement():
     idx = pd.date_range("2024-01-01", periods=4 * 7 * 24, freq="1h")
     volume = pd.Series(5.0, index=idx)
     aht = pd.Series(200.0, index=idx)
-    aht[(idx.dayofweek == 0) & (idx.hour == 9)] = 0.0  # never measured on Mondays at 09:00
+    aht[(idx.day_of_week == 0) & (idx.hour == 9)] = 0.0  # never measured on Mondays at 09:00
     future = pd.date_range(idx[-1] + pd.Timedelta("1h"), periods=7 * 24, freq="1h")
     got = forecast_aht(aht, volume, future)
     assert (got > 0).all() and np.allclose(got, 200.0)

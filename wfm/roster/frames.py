@@ -271,9 +271,10 @@ def _site_times(frame: pd.DataFrame, col: str, horizon: Horizon, id_cols: list[s
         raise DataFormatError(f"column `{col}` must hold times; {exc}", field=col) from None
     if parsed.isna().any():
         bad = raw[np.asarray(parsed.isna())]
+        # a missing cell reads None or NaN depending on the pandas version: call it what it is
+        shown = ["missing (None)" if pd.isna(v) else str(v) for v in bad.iloc[:5]]
         raise DataFormatError(f"column `{col}` must hold times; missing or unreadable at rows "
-                              f"{list(bad.index[:5])}: {[str(v) for v in bad.iloc[:5]]}",
-                              field=col, value=str(bad.iloc[0]))
+                              f"{list(bad.index[:5])}: {shown}", field=col, value=shown[0])
     # every naive time read as summer time and as winter time: equal unless the clock passes it twice
     as_dst = parsed.tz_localize(tz, ambiguous=np.ones(len(parsed), dtype=bool), nonexistent="NaT")
     as_std = parsed.tz_localize(tz, ambiguous=np.zeros(len(parsed), dtype=bool), nonexistent="NaT")
