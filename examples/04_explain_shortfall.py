@@ -46,7 +46,9 @@ explained = explain_shortfall(problem, solution)
 print(f"{len(explained)} short intervals, {sum(e.short for e in explained):g} agent-intervals short")
 table = pd.DataFrame([{"ts": e.ts, "required": e.required, "scheduled": e.scheduled, "short": e.short,
                        **{reason: len(who) for reason, who in e.reasons.items()},
-                       "cheapest change": str(e.cheapest) if e.cheapest else None} for e in explained])
+                       "cheapest change": str(e.cheapest) if e.cheapest else None} for e in explained],
+                     columns=["ts", "required", "scheduled", "short"] if not explained else None)
+# a roster with no short interval leaves nothing to explain (the sections below then print nothing)
 table.sort_values("short", ascending=False).head(10)
 
 # %% [markdown]
@@ -58,7 +60,7 @@ reasons = Counter()
 for e in explained:
     for reason, who in e.reasons.items():
         reasons[reason] += len(who)
-pd.Series(reasons, name="agent-intervals").sort_values(ascending=False).to_frame()
+pd.Series(reasons, name="agent-intervals", dtype=int).sort_values(ascending=False).to_frame()
 
 # %% [markdown]
 # ## 3. The worst three, in words
