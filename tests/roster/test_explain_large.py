@@ -12,10 +12,11 @@ import datetime as dt
 import pytest
 
 from wfm.exceptions import InfeasibleError, NoSolutionError
-from wfm.roster import RosterProblem, call_centre_instance, solve
+from wfm.roster import RosterProblem, call_centre_instance, solve, solve_decomposed
 from wfm.roster.explain import Conflict, Diagnosis, diagnose, explain_infeasible
 from wfm.roster.models import LockedAssignment
 from wfm.roster.solvers import dispatch
+from wfm.roster.solvers.decomposed import solver as decomposed_solver
 
 # what breaks each culprit, and the rule that must be in its conflicting set beside the data (leave, locks)
 _LEAVE = "min_paid_minutes_per_week"   # full-time: leave Mon-Thu of week 2, 36 h a week needed in 3 days
@@ -111,16 +112,19 @@ def test_decomposed_solve_of_600_agents_names_the_agents_and_their_rules() -> No
     _assert_names_exactly(problem, info.value.conflicts, culprits)
 
 
-def test_a_wrong_claim_of_infeasibility_becomes_no_solution(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a solver that reports infeasible on a feasible problem: solve() checks the claim agent by agent and,
-    # finding every agent with a roster, refuses to call the problem infeasible
+@pytest.mark.parametrize("entry", ["solve", "solve_decomposed"])
+def test_a_wrong_claim_of_infeasibility_becomes_no_solution(monkeypatch: pytest.MonkeyPatch, entry: str) -> None:
+    # a solver that reports infeasible on a feasible problem: the claim is checked agent by agent and, every
+    # agent having a roster, the problem is not called infeasible
     def wrong(*_args: object, **_kw: object) -> None:
         raise InfeasibleError("proved (wrongly)")
 
     monkeypatch.setattr(dispatch, "run_decomposed", wrong)
+    monkeypatch.setattr(decomposed_solver, "run_decomposed", wrong)
     problem = call_centre_instance(30, weeks=2, seed=0, source="synthetic")
+    run = solve if entry == "solve" else solve_decomposed
     with pytest.raises(NoSolutionError) as info:
-        solve(problem, time_limit_s=5, workers=1)
+        run(problem, time_limit_s=5, workers=1)
     assert info.value.code == "solver_fault"
     assert not isinstance(info.value, InfeasibleError)
 

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from wfm.exceptions import InfeasibleError, NoSolutionError
+from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 from wfm.roster.checker import agent_violations, calendar
 from wfm.roster.models import Assignment, RosterProblem
 from wfm.roster.solvers.cpsat import make_cp_solver
@@ -44,7 +44,7 @@ from wfm.roster.solvers.decomposed.pricing import VariantTable
 from wfm.roster.solvers.monolithic.model import RosterModel
 from wfm.roster.timeline import Timeline
 
-__all__ = ["Conflict", "Diagnosis", "diagnose", "explain_infeasible"]
+__all__ = ["Conflict", "Diagnosis", "diagnose", "explain_infeasible", "failure_error"]
 
 _MAX_LISTED = 25  # conflict lines printed in the message (all of them are in ``conflicts``)
 
@@ -349,3 +349,41 @@ def explain_infeasible(problem: RosterProblem, *, time_limit_s: float = 10.0, se
     """
     err = diagnose(problem, time_limit_s=time_limit_s, seed=seed, max_agents=max_agents).error()
     return err if isinstance(err, InfeasibleError) else None
+
+
+def failure_error(problem: RosterProblem, cause: InfeasibleError | NoSolutionError, *, time_limit_s: float = 10.0,
+                  seed: int = 0) -> WfmError:
+    """The error a solve that found no roster raises: the one place a claim of infeasibility is decided.
+
+    Parameters
+    ----------
+    problem : RosterProblem
+        The problem the solver found no roster for.
+    cause : InfeasibleError or NoSolutionError
+        What the solver raised: a stage's claim of infeasibility, or a time-out.
+    time_limit_s : float, default 10
+        Budget of :func:`diagnose`, seconds.
+    seed : int, default 0
+        Random seed of its CP-SAT checks.
+
+    Returns
+    -------
+    WfmError
+        ``InfeasibleError`` naming the agents no roster fits and their clashing rules, whatever the cause;
+        else, for a time-out, ``cause`` itself; for a claim of infeasibility on a problem where every agent
+        has a roster, ``NoSolutionError`` with ``code="solver_fault"`` (the claim is wrong); when agents are
+        left undecided, ``NoSolutionError`` naming them.
+    """
+    found = diagnose(problem, time_limit_s=time_limit_s, seed=seed)
+    if found.infeasible or isinstance(cause, NoSolutionError):
+        err = found.error()
+        return err if isinstance(err, InfeasibleError) else cause
+    if found.feasible:
+        return NoSolutionError(
+            "no roster found, but every agent has a roster under its own rules and no hard rule ties agents "
+            "together, so one exists: the solver's claim of infeasibility is wrong (please report it); retry "
+            f"with another seed, more time or strategy='monolithic' (the solver said: {cause})",
+            code="solver_fault")
+    err = found.error()
+    assert err is not None  # agents undecided: no proof either way
+    return err

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
 from wfm.limits import check_number
 from wfm.progress import ProgressCallback
-from wfm.roster.explain import diagnose
+from wfm.roster.explain import failure_error
 from wfm.roster.models import RosterProblem, RosterSolution
 from wfm.roster.solvers.decomposed.solver import decomposable, run_decomposed
 from wfm.roster.solvers.monolithic.solver import solve_monolithic
@@ -93,25 +93,11 @@ def solve(problem: RosterProblem, *, time_limit_s: float = 60.0, workers: int | 
         if use_stages:
             return run_decomposed(problem, options)
         return solve_monolithic(problem, options)
-    except InfeasibleError as err:
-        # The one place infeasibility is decided and explained. The stages speak of aggregate shift counts and
-        # the full model of "proved"; no hard rule ties two agents, so the claim stands only if some agent has
-        # no roster alone, and then the error names those agents and their clashing rules.
-        found = diagnose(problem, time_limit_s=explain_time_s, seed=options.seed)
-        if found.infeasible:
-            raise found.error() from err
-        if found.feasible:
-            raise NoSolutionError(
-                "no roster found, but every agent has a roster under its own rules and no hard rule ties "
-                "agents together, so one exists: the solver's claim of infeasibility is wrong (please report "
-                "it); retry with another seed, more time or strategy='monolithic'", code="solver_fault",
-                field="strategy", value=strategy) from err
-        undecided = found.error()  # agents left undecided: no proof either way, a NoSolutionError
-        assert undecided is not None
-        raise undecided from err
-    except NoSolutionError as err:
-        # a time-out proves nothing, but an agent no roster fits (found in milliseconds) explains it
-        found = diagnose(problem, time_limit_s=explain_time_s, seed=options.seed)
-        if found.infeasible:
-            raise found.error() from err
-        raise
+    except (InfeasibleError, NoSolutionError) as err:
+        # The stages speak of aggregate shift counts and the full model of "proved"; no hard rule ties two
+        # agents, so a claim of infeasibility stands only if some agent has no roster alone, and the error
+        # then names those agents and their clashing rules (a time-out, too, when such an agent explains it).
+        verdict = failure_error(problem, err, time_limit_s=explain_time_s, seed=options.seed)
+        if verdict is err:
+            raise
+        raise verdict from err

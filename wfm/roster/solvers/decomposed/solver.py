@@ -29,7 +29,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from wfm.exceptions import InvalidParameterError
+from wfm.exceptions import InfeasibleError, InvalidParameterError, NoSolutionError
+from wfm.roster.explain import failure_error
 from wfm.roster.models import RosterProblem, RosterSolution
 from wfm.roster.solvers.budget import Budget
 from wfm.roster.solvers.decomposed.construct import construct
@@ -88,7 +89,10 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     InvalidParameterError
         Bad arguments, or a problem the decomposition does not cover (skills, shift demands).
     InfeasibleError
-        The contract rules cannot all hold (proved by a stage; not yet explained by rule).
+        Some agent has no roster under its own rules, leave and locks; the error names the agents and their
+        clashing rules (:func:`wfm.roster.explain.failure_error`, as ``wfm.roster.solve`` does).
+    NoSolutionError
+        No roster within the time limit (or a stage's wrong claim of infeasibility, ``code="solver_fault"``).
     """
     if construction not in CONSTRUCTIONS:
         raise InvalidParameterError(f"`construction` must be one of {CONSTRUCTIONS}; got {construction!r}",
@@ -96,7 +100,13 @@ def solve_decomposed(problem: RosterProblem, *, time_limit_s: float = 60, worker
     if options is None:
         options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
     method = {"auto": "columns", "plan": "replan"}.get(construction, construction)
-    return run_decomposed(problem, options, construction=method)
+    try:
+        return run_decomposed(problem, options, construction=method)
+    except (InfeasibleError, NoSolutionError) as err:  # decided and explained as by ``wfm.roster.solve``
+        verdict = failure_error(problem, err, seed=options.seed)
+        if verdict is err:
+            raise
+        raise verdict from err
 
 
 def run_decomposed(problem: RosterProblem, options: SolveOptions, *, construction: str = "columns",
