@@ -9,7 +9,7 @@ variables can absorb any roster. So a problem is infeasible exactly when some ag
 own rules, leave and locks, whatever the others do, and it is explained agent by agent:
 
 1. **Which agents.** Each agent is searched alone by the contract-graph shortest path of the decomposed
-   solver (:class:`~wfm.roster.solvers.decomposed.contract_graph.PricerPool`, milliseconds per agent). A
+   solver (:class:`~wfm.roster.solvers.decomposed.contract_graph.DPPricer`, milliseconds per agent). A
    roster it finds is re-checked by the checker (:func:`wfm.roster.checker.agent_violations`, the executable
    specification), so a rule the graph does not know cannot make an infeasible agent look feasible. An agent
    whose contract graph is too large, or whose path the checker rejects, is decided by a one-agent CP-SAT
@@ -38,8 +38,8 @@ from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 from wfm.roster.checker import agent_violations, calendar
 from wfm.roster.models import Assignment, RosterProblem
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.decomposed.contract_graph import DPPricer, PricerPool
-from wfm.roster.solvers.decomposed.data import flatten
+from wfm.roster.solvers.decomposed.contract_graph import ContractGraph, DPPricer
+from wfm.roster.solvers.decomposed.data import FlatProblem, flatten
 from wfm.roster.solvers.decomposed.pricing import VariantTable
 from wfm.roster.solvers.monolithic.model import RosterModel
 from wfm.roster.timeline import Timeline
@@ -162,7 +162,6 @@ def _graph_verdicts(problem: RosterProblem, max_states: int | None) -> list[bool
     """
     fp = flatten(problem)
     table = VariantTable(fp)
-    pool = PricerPool(fp, table, method="dp", max_states=max_states)
     zero = np.zeros(max(len(table.keys), 1))
     tl = Timeline(problem)
     shifts = {t.id: t for t in problem.shifts}
@@ -170,8 +169,8 @@ def _graph_verdicts(problem: RosterProblem, max_states: int | None) -> list[bool
     weekends, weeks = calendar(problem)
     out: list[bool | None] = []
     for a, agent in enumerate(problem.agents):
-        pricer = pool[a]
-        if not isinstance(pricer, DPPricer):  # the contract's graph is too large: CP-SAT decides
+        pricer = _dp_pricer(fp, table, a, max_states)
+        if pricer is None:  # the contract's graph is too large, or a lock lies outside it: CP-SAT decides
             out.append(None)
             continue
         got = pricer.solve(zero, zero.astype(np.int64), hint=None)
@@ -190,6 +189,36 @@ def _graph_verdicts(problem: RosterProblem, max_states: int | None) -> list[bool
                                weeks=weeks)
         out.append(None if bad else True)  # a rule the graph does not state: CP-SAT decides
     return out
+
+
+def _dp_pricer(fp: FlatProblem, table: VariantTable, a: int, max_states: int | None) -> DPPricer | None:
+    """Agent ``a``'s shortest-path pricer, or ``None`` where its contract graph does not serve.
+
+    As :class:`~wfm.roster.solvers.decomposed.contract_graph.PricerPool` builds it (one graph per contract and
+    set of shift caps, kept in ``fp.graphs``), without the pool's CP-SAT fallback: that one prices cover, which
+    a problem without cover does not have, and :func:`_AgentCore` states every hard rule anyway.
+    """
+    k = int(fp.agent_contract[a])
+    caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
+            if n < fp.n_days and sid in fp.shift_index}
+    key = (k, tuple(sorted(caps.items())))
+    if key not in fp.graphs:
+        c = fp.contracts[k]
+        # the shifts the contract allows, and any shift an agent on it is locked to (the graph is shared)
+        shifts = np.array([c.allowed_shifts is None or t.id in c.allowed_shifts for t in fp.shifts], dtype=bool)
+        for agent in fp.problem.agents:
+            if agent.contract == c.id:
+                for lock in agent.locked:
+                    if lock.shift is not None and lock.shift in fp.shift_index:
+                        shifts[fp.shift_index[lock.shift]] = True
+        fp.graphs[key] = ContractGraph(fp, k, shifts, caps, max_states=max_states)
+    graph = fp.graphs[key]
+    if not graph.ok:
+        return None
+    try:
+        return DPPricer(fp, a, table, graph)
+    except ValueError:  # a lock on a shift the graph does not hold that day (e.g. not offered that weekday)
+        return None
 
 
 def _hard_only(problem: RosterProblem) -> RosterProblem:
