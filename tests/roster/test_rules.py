@@ -18,7 +18,7 @@ from wfm.roster import (
 )
 from wfm.roster.checker import check
 
-from .rosterkit import MONDAY, roster, solve_checked, tiny, worked
+from .rosterkit import MONDAY, PATHS, on_intervals, roster, solve_checked, solve_path, tiny, worked
 
 D = [ShiftTemplate(id="D", start=dt.time(9), length_minutes=480)]
 EL = [ShiftTemplate(id="E", start=dt.time(6), length_minutes=480, tags=["early"]),
@@ -121,6 +121,19 @@ def test_solver_respects_rule(rule: str) -> None:
     make, _, holds = CASES[rule]
     sol = solve_checked(make())
     assert holds(worked(sol, "a0")), worked(sol, "a0")
+
+
+# the registry's rules (one_shift_per_day and shift_weekdays are the checker's well-formedness, not rules)
+REGISTRY_CASES = sorted(r for r in CASES if r not in ("one_shift_per_day", "shift_weekdays"))
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("rule", REGISTRY_CASES)
+def test_both_paths_respect_rule(rule: str, path: str) -> None:
+    """The rule binds (the unconstrained optimum breaks it) and both solve paths' rosters keep it."""
+    make, _, holds = CASES[rule]
+    sol = solve_path(on_intervals(make()), path)
+    assert holds(worked(sol, "a0")), (path, worked(sol, "a0"))
 
 
 def test_breaks_outside_window_are_caught() -> None:
