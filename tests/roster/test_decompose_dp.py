@@ -62,7 +62,8 @@ def contracts(draw) -> Contract:  # noqa: ANN001
         max_weekends_per_4_weeks=draw(maybe | st.integers(0, 3)),
         allowed_shifts=draw(st.sampled_from([None, ["E", "L"], ["E", "E7", "N"]])),
         shift_start_consistency=draw(st.booleans()),
-        exempt_edge_runs=draw(st.booleans()))
+        exempt_edge_runs=draw(st.booleans()),
+        min_working_days_per_week=draw(maybe | st.integers(1, 5)))
 
 
 @st.composite

@@ -68,6 +68,10 @@ CASES = {
     "min_days_off_per_week": (
         lambda: tiny(agents=1, contract=Contract(id="C", min_days_off_per_week=3)),
         [("a0", d, "D") for d in range(5)], lambda w: len(w) == 4),
+    "min_working_days_per_week": (
+        lambda: _demand_only(tiny(days=10, agents=1, contract=Contract(id="C", min_working_days_per_week=4)),
+                             [0, 1]), [("a0", 0, "D"), ("a0", 1, "D")],
+        lambda w: sum(d < 7 for d in w) == 4 and sum(d >= 7 for d in w) == 0),  # the partial week is free
     "max_consecutive_working_days": (
         lambda: tiny(agents=1, contract=Contract(id="C", max_consecutive_working_days=2)),
         [("a0", d, "D") for d in range(3)], lambda w: not any(d in w and d + 1 in w and d + 2 in w for d in range(7))),

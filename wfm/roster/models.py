@@ -270,6 +270,8 @@ class Contract(_Model):
     max_paid_minutes: int | None = Field(None, ge=0, description="Minutes over the horizon.")
     max_working_days_per_week: int | None = Field(None, ge=0, le=7)
     min_days_off_per_week: int | None = Field(None, ge=0, le=7, description="Full weeks only.")
+    min_working_days_per_week: int | None = Field(None, ge=0, le=7, description="Days with a shift; full weeks "
+                                                                                "only.")
     max_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_days_off: int | None = Field(None, ge=1)

@@ -11,6 +11,7 @@ from wfm.roster.rules.consecutive import Consecutive
 from wfm.roster.rules.leave import Leave
 from wfm.roster.rules.locked import Locked
 from wfm.roster.rules.max_shifts import MaxShifts
+from wfm.roster.rules.min_working_days import MinWorkingDays
 from wfm.roster.rules.paid_minutes import PaidMinutes
 from wfm.roster.rules.rest import Rest
 from wfm.roster.rules.tags import MaxTag
@@ -30,4 +31,5 @@ HARD_RULES: tuple[HardRule, ...] = (
     Rest(),
     MaxTag(),
     MaxWeekends(),
+    MinWorkingDays(),
 )
