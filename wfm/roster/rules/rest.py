@@ -27,8 +27,9 @@ def clashes(contract: Contract, gap_minutes: float, t1: ShiftTemplate, t2: Shift
 class Rest(HardRule):
     """``min_rest_hours`` between a shift's end and the next day's start; no forbidden succession.
 
-    - CP: one row ``x1 + x2 <= 1`` per clashing pair of shifts (rest), one row per succession and day
-      (at most one shift a day, so the sums are 0/1 and the row is the pairwise clause set).
+    - CP: rest: one row per day and first shift, ``x1 + sum(x2 of the next day's shifts too close) <= 1``;
+      successions: one row per succession and day, ``sum(firsts) + sum(seconds) <= 1`` (at most one shift a
+      day, so both rows are cliques of the pairwise clashes).
     - DP: the clash class of the day's shift (shifts that forbid the same next-day shifts share one).
     - Rows: per day and first shift, the shifts of today clashing with everything it clashes with and
       those of tomorrow are never one agent's: their sum is at most the agents free on either day.
@@ -60,10 +61,10 @@ class Rest(HardRule):
                 if not ctx.touch((d, d + 1)):
                     continue
                 for s1 in ctx.day_shifts(a, d):
-                    x1 = ctx.shift_var(a, d, s1)
-                    for s2 in ctx.day_shifts(a, d + 1):
-                        if ctx.gap_minutes(d, s1, s2) < rest:
-                            ctx.add(x1 + ctx.shift_var(a, d + 1, s2) <= 1, "min_rest_hours", a, d)
+                    later = [ctx.shift_var(a, d + 1, s2) for s2 in ctx.day_shifts(a, d + 1)
+                             if ctx.gap_minutes(d, s1, s2) < rest]
+                    if later:  # one shift a day, so this row is the clique of the pairwise clashes
+                        ctx.add(ctx.shift_var(a, d, s1) + sum(later) <= 1, "min_rest_hours", a, d)
         for a in ctx.agent_indices:
             for fs in ctx.contract(a).forbidden_successions:
                 firsts = [s for s, t in enumerate(ctx.shifts) if fs.first.matches(t)]
