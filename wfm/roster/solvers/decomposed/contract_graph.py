@@ -189,7 +189,7 @@ class DPPricer:
                     elif not fp.available[a, d] or (d in lk and lk[d] is None):
                         allow = False
                     elif d in lk:
-                        allow = s == lk[d]
+                        allow = s == lk[d] and bool(fp.allowed[a, s])  # a lock on a barred shift breaks a rule
                     else:
                         allow = bool(fp.allowed[a, s])
                     mem_group.append(n + k)
