@@ -89,7 +89,9 @@ def problems(draw) -> RosterProblem:  # noqa: ANN001
                             locked=locked, preferences=prefs, max_shifts=caps))
     # the values come from the test: requirements only need every shift to cover some interval
     reqs = [Requirement(day=d, interval=t, agents=1) for d in range(days) for t in (16, 30, 46)]
-    return RosterProblem(horizon=Horizon(start=MONDAY, days=days), shifts=SHIFTS, contracts=[contract],
+    week_start = draw(st.none() | st.integers(0, 6))
+    return RosterProblem(horizon=Horizon(start=MONDAY, days=days, week_start=week_start), shifts=SHIFTS,
+                         contracts=[contract],
                          agents=agents, requirements=reqs, weekend_days=draw(st.sampled_from([[5, 6], [4, 5]])),
                          weights=ObjectiveWeights(start_consistency=draw(st.sampled_from([0.0, 2.0]))))
 

@@ -76,6 +76,9 @@ class Horizon(_Model):
     days: int = Field(ge=1, le=56, description="Number of days planned (1 to 56, i.e. up to 8 weeks).")
     interval_minutes: Literal[15, 30] = Field(30, description="Length of a requirement interval, minutes.")
     timezone: str = Field("UTC", description="IANA time zone of the site, e.g. 'Europe/Paris'.")
+    week_start: int | None = Field(None, ge=0, le=6, description=(
+        "Weekday the site's weeks start on (0 = Monday .. 6 = Sunday) for every weekly rule; days before the "
+        "first such weekday form a partial first week. None: weeks count from `start` (7-day blocks)."))
 
     @field_validator("timezone")
     @classmethod

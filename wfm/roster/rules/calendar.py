@@ -32,8 +32,7 @@ def weeks(problem_or_days: RosterProblem | int) -> list[list[int]]:
     if isinstance(problem_or_days, int):
         return week_blocks(problem_or_days)
     h = problem_or_days.horizon
-    start = getattr(h, "week_start", None)
-    first = 0 if start is None else (start - h.date_of(0).weekday()) % 7
+    first = 0 if h.week_start is None else (h.week_start - h.date_of(0).weekday()) % 7
     return week_blocks(h.days, first)
 
 
