@@ -34,6 +34,8 @@ class AllowedShifts(HardRule):
                 continue
             allowed = set(c.allowed_shifts)
             for d in range(ctx.n_days):
+                if not ctx.touch((d,)):
+                    continue
                 for s in ctx.day_shifts(a, d):
                     if ctx.shifts[s].id not in allowed:
                         ctx.add(ctx.shift_var(a, d, s) == 0, "allowed_shifts", a)

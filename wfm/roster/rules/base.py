@@ -80,12 +80,13 @@ class AgentView:
 class CpContext(Protocol):
     """What a rule's CP-SAT encoding may ask of the model under construction (both models implement it).
 
-    Days are indices, ``a`` is the model's agent index. ``on`` and ``work`` may be constants (0/1) where a
+    Days are indices, ``a`` is an agent index of ``agent_indices``. ``on`` and ``work`` may be constants (0/1) where a
     model fixed the day (stage 2: leave, days outside its window); ``touch(days)`` is ``False`` when no
     day of ``days`` is free, and a rule then adds nothing for them.
     """
 
-    agents: Sequence[int]
+    agent_indices: Sequence[int]
+    explaining: bool  # constraints are guarded per rule, agent and day to name a conflict
     n_days: int
     weeks: list[list[int]]
     weekends: list[list[int]]

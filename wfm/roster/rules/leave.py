@@ -31,5 +31,5 @@ class Leave(HardRule):
         for a in ctx.agent_indices:
             for date in ctx.agent(a).leave:
                 d = ctx.day_of(date)
-                if 0 <= d < ctx.n_days:
+                if 0 <= d < ctx.n_days and ctx.touch((d,)):
                     ctx.add(ctx.day_on(a, d) == 0, "leave", a, d)

@@ -27,9 +27,9 @@ def clashes(contract: Contract, gap_minutes: float, t1: ShiftTemplate, t2: Shift
 class Rest(HardRule):
     """``min_rest_hours`` between a shift's end and the next day's start; no forbidden succession.
 
-    - CP: rest: one row per day and first shift, ``x1 + sum(x2 of the next day's shifts too close) <= 1``;
-      successions: one row per succession and day, ``sum(firsts) + sum(seconds) <= 1`` (at most one shift a
-      day, so both rows are cliques of the pairwise clashes).
+    - CP: one row per day and first shift, ``x1 + sum(the next day's shifts it clashes with) <= 1`` (at most
+      one shift a day, so the row is the clique of the pairwise clashes); a model that explains
+      infeasibility splits it into its rest and its succession part, each under its rule's name.
     - DP: the clash class of the day's shift (shifts that forbid the same next-day shifts share one).
     - Rows: per day and first shift, the shifts of today clashing with everything it clashes with and
       those of tomorrow are never one agent's: their sum is at most the agents free on either day.
@@ -54,28 +54,30 @@ class Rest(HardRule):
     def cp(self, ctx: CpContext) -> None:
         for a in ctx.agent_indices:
             c = ctx.contract(a)
-            if not c.min_rest_hours:
+            if not c.min_rest_hours and not c.forbidden_successions:
                 continue
-            rest = c.min_rest_hours * 60
             for d in range(ctx.n_days - 1):
                 if not ctx.touch((d, d + 1)):
                     continue
                 for s1 in ctx.day_shifts(a, d):
-                    later = [ctx.shift_var(a, d + 1, s2) for s2 in ctx.day_shifts(a, d + 1)
-                             if ctx.gap_minutes(d, s1, s2) < rest]
-                    if later:  # one shift a day, so this row is the clique of the pairwise clashes
-                        ctx.add(ctx.shift_var(a, d, s1) + sum(later) <= 1, "min_rest_hours", a, d)
-        for a in ctx.agent_indices:
-            for fs in ctx.contract(a).forbidden_successions:
-                firsts = [s for s, t in enumerate(ctx.shifts) if fs.first.matches(t)]
-                seconds = [s for s, t in enumerate(ctx.shifts) if fs.second.matches(t)]
-                for d in range(ctx.n_days - 1):
-                    if not ctx.touch((d, d + 1)):
-                        continue
-                    x1 = [x for x in (ctx.shift_var(a, d, s) for s in firsts) if x is not None]
-                    x2 = [x for x in (ctx.shift_var(a, d + 1, s) for s in seconds) if x is not None]
-                    if x1 and x2:
-                        ctx.add(sum(x1) + sum(x2) <= 1, "forbidden_successions", a, d)
+                    t1 = ctx.shifts[s1]
+                    bad, rest, succ = [], [], []  # every clash in shift order, and the two kinds apart
+                    for s2 in ctx.day_shifts(a, d + 1):
+                        x2 = ctx.shift_var(a, d + 1, s2)
+                        if c.min_rest_hours and ctx.gap_minutes(d, s1, s2) < c.min_rest_hours * 60:
+                            rest.append(x2)
+                        elif clashes(c, float("inf"), t1, ctx.shifts[s2]):  # a succession rule
+                            succ.append(x2)
+                        else:
+                            continue
+                        bad.append(x2)
+                    x1 = ctx.shift_var(a, d, s1)
+                    if ctx.explaining:  # each part under its own rule's name, so a conflict names the right one
+                        for rule, xs in (("min_rest_hours", rest), ("forbidden_successions", succ)):
+                            if xs:
+                                ctx.add(x1 + sum(xs) <= 1, rule, a, d)
+                    elif bad:
+                        ctx.add(x1 + sum(bad) <= 1, "min_rest_hours" if rest else "forbidden_successions", a, d)
 
     def dp(self, spec: DPSpec) -> _Clash | None:
         c = spec.contract

@@ -67,6 +67,7 @@ class AgentModel:
         self._on_cache: dict[tuple[str, int, int], cp_model.IntVar] = {}
         # the calendar and shifts the rules read (CpContext)
         self.agent_indices = self.agents
+        self.explaining = False
         self.n_days = fp.n_days
         self.weeks = fp.weeks
         self.weekends = fp.weekend_groups
