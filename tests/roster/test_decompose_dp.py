@@ -63,7 +63,8 @@ def contracts(draw) -> Contract:  # noqa: ANN001
         allowed_shifts=draw(st.sampled_from([None, ["E", "L"], ["E", "E7", "N"]])),
         shift_start_consistency=draw(st.booleans()),
         exempt_edge_runs=draw(st.booleans()),
-        min_working_days_per_week=draw(maybe | st.integers(1, 5)))
+        min_working_days_per_week=draw(maybe | st.integers(1, 5)),
+        min_consecutive_days_off_in_week=draw(maybe | st.integers(1, 3)))
 
 
 @st.composite

@@ -72,6 +72,10 @@ CASES = {
         lambda: _demand_only(tiny(days=10, agents=1, contract=Contract(id="C", min_working_days_per_week=4)),
                              [0, 1]), [("a0", 0, "D"), ("a0", 1, "D")],
         lambda w: sum(d < 7 for d in w) == 4 and sum(d >= 7 for d in w) == 0),  # the partial week is free
+    "min_consecutive_days_off_in_week": (
+        lambda: tiny(days=14, agents=1, contract=Contract(id="C", min_consecutive_days_off_in_week=2)),
+        [("a0", d, "D") for d in range(14) if d not in (6, 7)],  # Sunday + Monday straddle two weeks
+        lambda w: all(any(d not in w and d + 1 not in w for d in range(k, k + 6)) for k in (0, 7))),
     "max_consecutive_working_days": (
         lambda: tiny(agents=1, contract=Contract(id="C", max_consecutive_working_days=2)),
         [("a0", d, "D") for d in range(3)], lambda w: not any(d in w and d + 1 in w and d + 2 in w for d in range(7))),

@@ -275,6 +275,9 @@ class Contract(_Model):
     min_days_off_per_week: int | None = Field(None, ge=0, le=7, description="Full weeks only.")
     min_working_days_per_week: int | None = Field(None, ge=0, le=7, description="Days with a shift; full weeks "
                                                                                 "only.")
+    min_consecutive_days_off_in_week: int | None = Field(
+        None, ge=1, le=7, description="A run of at least N consecutive days off inside every full week (weeks of "
+                                      "`Horizon.week_start`); days off straddling two weeks do not count.")
     max_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_days_off: int | None = Field(None, ge=1)

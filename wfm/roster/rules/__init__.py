@@ -8,6 +8,7 @@ the rule's definition (its checker) and every encoding of it (CP-SAT, contract-g
 from wfm.roster.rules.allowed_shifts import AllowedShifts
 from wfm.roster.rules.base import AgentView, CpContext, DPComponent, DPSpec, HardRule, RowContext, Violation
 from wfm.roster.rules.consecutive import Consecutive
+from wfm.roster.rules.days_off_in_week import DaysOffInWeek
 from wfm.roster.rules.leave import Leave
 from wfm.roster.rules.locked import Locked
 from wfm.roster.rules.max_shifts import MaxShifts
@@ -32,4 +33,5 @@ HARD_RULES: tuple[HardRule, ...] = (
     MaxTag(),
     MaxWeekends(),
     MinWorkingDays(),
+    DaysOffInWeek(),
 )

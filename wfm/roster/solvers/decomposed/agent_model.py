@@ -171,6 +171,9 @@ class AgentModel:
     def false(self) -> object:
         return self.m.new_constant(0) == 1
 
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        return self.m.new_bool_var(name)
+
     def add(self, constraint: object, rule: str, a: int, d: int | None = None) -> None:
         """Add a hard constraint (``rule``, ``a`` and ``d`` name it; stage 2 does not explain)."""
         if constraint is True:

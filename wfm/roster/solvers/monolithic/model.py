@@ -134,6 +134,9 @@ class RosterModel:
     def false(self) -> Any:
         return self.model.new_constant(0) == 1
 
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        return self.model.new_bool_var(name)
+
     def touch(self, days: Iterable[int]) -> bool:
         return True  # every day of the monolithic model is free
 
