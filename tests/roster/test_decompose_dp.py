@@ -64,7 +64,9 @@ def contracts(draw) -> Contract:  # noqa: ANN001
         shift_start_consistency=draw(st.booleans()),
         exempt_edge_runs=draw(st.booleans()),
         min_working_days_per_week=draw(maybe | st.integers(1, 5)),
-        min_consecutive_days_off_in_week=draw(maybe | st.integers(1, 3)))
+        min_consecutive_days_off_in_week=draw(maybe | st.integers(1, 3)),
+        leave_credit_minutes=draw(st.sampled_from([0, 240, 480])),
+        leave_counts_as_working_day=draw(st.booleans()))
 
 
 @st.composite

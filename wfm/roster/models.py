@@ -294,6 +294,11 @@ class Contract(_Model):
     allowed_shifts: list[str] | None = Field(None, description="Shift ids the contract may work; None = all.")
     shift_start_consistency: bool = Field(False, description="Soft: penalise each extra distinct start "
                                                              "time an agent works within a week.")
+    leave_credit_minutes: int = Field(0, ge=0, description="Paid minutes each leave day counts toward the "
+                                                            "minimum paid minutes (per week and per horizon), e.g. "
+                                                            "450 for a 7.5-hour shift; 0: leave earns nothing.")
+    leave_counts_as_working_day: bool = Field(False, description="A leave day counts as a working day toward "
+                                                                 "`min_working_days_per_week`.")
     exempt_edge_runs: bool = Field(True, description="Min-consecutive runs (work or off) touching either "
                                                      "end of the horizon are exempt; they may continue "
                                                      "outside it.")

@@ -116,7 +116,8 @@ class DPSpec:
     """What a rule's DP component may read when a contract graph is built.
 
     ``options[d]`` are the shift indices the graph offers on day ``d``; ``caps`` maps a shift index to the
-    most times it may be worked (an agent's ``max_shifts``); ``fp`` is the flattened problem
+    most times it may be worked (an agent's ``max_shifts``); ``leave`` the agents' leave days when the contract
+    credits leave (:mod:`.paid_minutes`, :mod:`.min_working_days`); ``fp`` is the flattened problem
     (:class:`~wfm.roster.solvers.decomposed.data.FlatProblem`).
     """
 
@@ -126,6 +127,7 @@ class DPSpec:
     options: list[list[int]]
     weeks: list[list[int]]
     weekend_groups: list[list[int]]
+    leave: frozenset[int] = frozenset()  # leave days the graph's agents share, where the contract credits leave
 
     def __post_init__(self) -> None:
         self.n_days = len(self.options)

@@ -14,7 +14,8 @@ __all__ = ["MinWorkingDays"]
 
 class MinWorkingDays(HardRule):
     """At least ``min_working_days_per_week`` working days in every full week (partial weeks at either end
-    of the horizon are free, like the other weekly minimums).
+    of the horizon are free, like the other weekly minimums); with ``leave_counts_as_working_day`` each
+    leave day counts as one.
 
     - CP: per full week, the sum of the agent's days on is at least N.
     - DP: the week's working days so far, checked when a full week ends.
@@ -27,19 +28,25 @@ class MinWorkingDays(HardRule):
         k = view.contract.min_working_days_per_week
         if k is None:
             return
+        credit = view.contract.leave_counts_as_working_day
         for week in view.weeks:
-            on = sum(view.worked[d] for d in week)
+            on = sum(view.worked[d] for d in week) + (len(view.leave_days.intersection(week)) if credit else 0)
             if len(week) == 7 and on < k:
                 yield Violation("min_working_days_per_week", view.agent.id, view.date(week[0]), f"{on} days")
 
     def cp(self, ctx: CpContext) -> None:
         for a in ctx.agent_indices:
-            k = ctx.contract(a).min_working_days_per_week
+            c = ctx.contract(a)
+            k = c.min_working_days_per_week
             if not k:
                 continue
+            leave = {ctx.day_of(x) for x in ctx.agent(a).leave} if c.leave_counts_as_working_day else set()
             for week in ctx.weeks:
                 if len(week) == 7 and ctx.touch(week):
-                    ctx.add(sum(ctx.day_on(a, d) for d in week) >= k, "min_working_days_per_week", a, week[0])
+                    need = k - len(leave.intersection(week))
+                    if need > 0:
+                        ctx.add(sum(ctx.day_on(a, d) for d in week) >= need, "min_working_days_per_week", a,
+                                week[0])
 
     def dp(self, spec: DPSpec) -> _Count | None:
         k = spec.contract.min_working_days_per_week
@@ -49,7 +56,9 @@ class MinWorkingDays(HardRule):
                   caps: list[int]) -> None:
         k = rc.contract.min_working_days_per_week
         if k and len(days) == 7:
-            lo = sum(min(k, int(rc.works_day[a, days].sum())) for a in rc.members)
+            credit = rc.contract.leave_counts_as_working_day
+            lo = sum(max(0, min(k - (int((~rc.fp.available[a, days]).sum()) if credit else 0),
+                                int(rc.works_day[a, days].sum()))) for a in rc.members)
             rc.row(f"min_working_days(group={rc.cname}, week={w})", cols, np.ones(len(cols), dtype=np.int64),
                    lo=int(lo))
 
@@ -59,6 +68,8 @@ class _Count:
 
     def __init__(self, spec: DPSpec, k: int) -> None:
         self.spec, self.k = spec, k
+        credit = spec.contract.leave_counts_as_working_day
+        self.credit = {w[-1]: len(spec.leave.intersection(w)) if credit else 0 for w in spec.weeks}
 
     def feature(self, d: int, s: int) -> bool:
         return True
@@ -70,7 +81,7 @@ class _Count:
         if d in self.spec.week_first:
             on = 0
         on += f is not None
-        if d in self.spec.full_week_last and on < self.k:
+        if d in self.spec.full_week_last and on + self.credit[d] < self.k:
             return None
         return min(on, self.k)  # beyond the minimum, more days change nothing
 

@@ -16,7 +16,9 @@ __all__ = ["PaidMinutes"]
 class PaidMinutes(HardRule):
     """Paid minutes over the horizon, and per week, stay within the contract's bounds.
 
-    ``min_paid_minutes_per_week`` binds on full weeks only; the maximums bind on every week.
+    ``min_paid_minutes_per_week`` binds on full weeks only; the maximums bind on every week. Each leave day
+    counts ``leave_credit_minutes`` toward the minimums (not the maximums): a week of leave with a credit of
+    450 meets a 36-hour weekly minimum.
 
     - DP: the week's and the horizon's minutes so far (each only when a bound uses it).
     - Rows: per week and over the horizon, the group's minutes lie within members × the bounds.
@@ -26,9 +28,11 @@ class PaidMinutes(HardRule):
 
     def check(self, view: AgentView) -> Iterator[Violation]:
         c, aid = view.contract, view.agent.id
+        credit = c.leave_credit_minutes
         total = view.paid(range(view.n_days))
-        if c.min_paid_minutes is not None and total < c.min_paid_minutes:
-            yield Violation("min_paid_minutes", aid, None, f"{total} < {c.min_paid_minutes} minutes")
+        credited = total + credit * len(view.leave_days)
+        if c.min_paid_minutes is not None and credited < c.min_paid_minutes:
+            yield Violation("min_paid_minutes", aid, None, f"{credited} < {c.min_paid_minutes} minutes")
         if c.max_paid_minutes is not None and total > c.max_paid_minutes:
             yield Violation("max_paid_minutes", aid, None, f"{total} > {c.max_paid_minutes} minutes")
         for week in view.weeks:
@@ -36,6 +40,7 @@ class PaidMinutes(HardRule):
             m = view.paid(week)
             if c.max_paid_minutes_per_week is not None and m > c.max_paid_minutes_per_week:
                 yield Violation("max_paid_minutes_per_week", aid, first, f"{m} minutes")
+            m += credit * len(view.leave_days.intersection(week))
             if c.min_paid_minutes_per_week is not None and len(week) == 7 and m < c.min_paid_minutes_per_week:
                 yield Violation("min_paid_minutes_per_week", aid, first, f"{m} minutes")
 
@@ -44,7 +49,7 @@ class PaidMinutes(HardRule):
             c = ctx.contract(a)
             total = ctx.minutes(a, range(ctx.n_days))
             if c.min_paid_minutes is not None:
-                ctx.add(total >= c.min_paid_minutes, "min_paid_minutes", a)
+                ctx.add(total >= c.min_paid_minutes - _credit(ctx, a, range(ctx.n_days)), "min_paid_minutes", a)
             if c.max_paid_minutes is not None:
                 ctx.add(total <= c.max_paid_minutes, "max_paid_minutes", a)
         for a in ctx.agent_indices:
@@ -58,7 +63,8 @@ class PaidMinutes(HardRule):
                 if c.max_paid_minutes_per_week is not None:
                     ctx.add(total <= c.max_paid_minutes_per_week, "max_paid_minutes_per_week", a, week[0])
                 if c.min_paid_minutes_per_week is not None and len(week) == 7:
-                    ctx.add(total >= c.min_paid_minutes_per_week, "min_paid_minutes_per_week", a, week[0])
+                    ctx.add(total >= c.min_paid_minutes_per_week - _credit(ctx, a, week), "min_paid_minutes_per_week",
+                            a, week[0])
 
     def dp(self, spec: DPSpec) -> _Minutes | None:
         c = spec.contract
@@ -68,19 +74,38 @@ class PaidMinutes(HardRule):
 
     def week_rows(self, rc: RowContext, w: int, days: list[int], cols: np.ndarray, shifts: list[int],
                   caps: list[int]) -> None:
-        con, n = rc.contract, len(rc.members)
-        lo = con.min_paid_minutes_per_week * n if (
-            con.min_paid_minutes_per_week is not None and len(days) == 7) else None
-        hi = con.max_paid_minutes_per_week * n if con.max_paid_minutes_per_week is not None else None
+        con = rc.contract
+        lo = _group_minimum(rc, con.min_paid_minutes_per_week, days) if len(days) == 7 else None
+        hi = con.max_paid_minutes_per_week * len(rc.members) if con.max_paid_minutes_per_week is not None else None
         if lo or hi is not None:
             rc.row(f"paid_minutes(group={rc.cname}, week={w})", cols, rc.fp.paid[shifts], lo=lo, hi=hi)
 
     def horizon_rows(self, rc: RowContext, cols: np.ndarray, shifts: list[int]) -> None:
         con, n = rc.contract, len(rc.members)
-        lo = con.min_paid_minutes * n if con.min_paid_minutes is not None else None
+        lo = _group_minimum(rc, con.min_paid_minutes, range(rc.fp.n_days))
         hi = con.max_paid_minutes * n if con.max_paid_minutes is not None else None
         if lo or hi is not None:
             rc.row(f"paid_minutes(group={rc.cname})", cols, rc.fp.paid[shifts], lo=lo, hi=hi)
+
+
+def _credit(ctx: CpContext, a: int, days: range | list[int]) -> int:
+    """Paid minutes agent ``a``'s leave on ``days`` counts toward a minimum."""
+    credit = ctx.contract(a).leave_credit_minutes
+    if not credit:
+        return 0
+    leave = {ctx.day_of(x) for x in ctx.agent(a).leave}
+    return credit * sum(1 for d in days if d in leave)
+
+
+def _group_minimum(rc: RowContext, minimum: int | None, days: range | list[int]) -> int | None:
+    """The group's minimum paid minutes on ``days``: each member's, less its credited leave (not below 0)."""
+    if minimum is None:
+        return None
+    credit = rc.contract.leave_credit_minutes
+    if not credit:
+        return minimum * len(rc.members)
+    days = list(days)
+    return int(sum(max(0, minimum - credit * int((~rc.fp.available[a, days]).sum())) for a in rc.members))
 
 
 class _Minutes:
@@ -89,6 +114,10 @@ class _Minutes:
     def __init__(self, spec: DPSpec, weekly: bool, total: bool) -> None:
         self.c, self.spec, self.weekly, self.total = spec.contract, spec, weekly, total
         self.paid = spec.fp.paid
+        # credited leave is fixed per graph: it lowers the minimums, never adds to the state
+        credit = spec.contract.leave_credit_minutes
+        self.week_credit = {w[-1]: credit * len(spec.leave.intersection(w)) for w in spec.weeks}
+        self.total_credit = credit * len(spec.leave)
 
     def feature(self, d: int, s: int) -> int:
         return int(self.paid[s])
@@ -111,9 +140,9 @@ class _Minutes:
                 if c.max_paid_minutes is not None and hm > c.max_paid_minutes:
                     return None
         if (c.min_paid_minutes_per_week is not None and d in self.spec.full_week_last
-                and wm < c.min_paid_minutes_per_week):
+                and wm + self.week_credit[d] < c.min_paid_minutes_per_week):
             return None
         return (wm, hm)
 
     def final(self, state: tuple[int, int]) -> bool:
-        return self.c.min_paid_minutes is None or state[1] >= self.c.min_paid_minutes
+        return self.c.min_paid_minutes is None or state[1] + self.total_credit >= self.c.min_paid_minutes

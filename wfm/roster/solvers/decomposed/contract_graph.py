@@ -32,6 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster.rules import HARD_RULES, DPSpec
+from wfm.roster.rules.leave import credited_leave
 from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.solvers.decomposed.pricing import AgentPricer, VariantTable, counts_for, fairness_members
 
@@ -57,10 +58,14 @@ class ContractGraph:
     max_states:
         Most states on one day (default 40,000); beyond it :attr:`ok` is ``False`` and the graph is not
         built.
+    leave:
+        Leave days of the agents sharing the graph, where the contract credits leave toward its minimums
+        (``leave_credit_minutes``, ``leave_counts_as_working_day``); otherwise leave only masks edges.
     """
 
     def __init__(self, fp: FlatProblem, contract: int, shifts: np.ndarray,
-                 caps: dict[int, int] | None = None, max_states: int | None = None) -> None:
+                 caps: dict[int, int] | None = None, max_states: int | None = None,
+                 leave: frozenset[int] = frozenset()) -> None:
         self.fp = fp
         max_states = _MAX_STATES if max_states is None else max_states
         c = fp.contracts[contract]
@@ -71,7 +76,7 @@ class ContractGraph:
         options = [[int(s) for s in np.flatnonzero(fp.usable[d] & shifts)] for d in range(n_days)]
         # -- the state: one component per hard rule the contract uses (wfm.roster.rules, DPComponent) ------
         spec = DPSpec(fp=fp, contract=c, caps=caps, options=options, weeks=fp.weeks,
-                      weekend_groups=fp.weekend_groups)
+                      weekend_groups=fp.weekend_groups, leave=frozenset(leave))
         comps = [x for x in (rule.dp(spec) for rule in HARD_RULES) if x is not None]
         self.components = comps
 
@@ -449,9 +454,13 @@ class PricerPool(dict):
             k = int(fp.agent_contract[a])
             caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
                     if n < fp.n_days and sid in fp.shift_index}
-            key = (k, tuple(sorted(caps.items())))
+            # credited leave lowers the agent's minimums, so such agents get a graph per leave pattern
+            leave = frozenset(int(d) for d in np.flatnonzero(~fp.available[a])) if credited_leave(
+                fp.contracts[k]) else frozenset()
+            key = (k, tuple(sorted(caps.items())), tuple(sorted(leave)))
             if key not in self.graphs:
-                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states)
+                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states,
+                                                 leave=leave)
             graph = self.graphs[key]
             if graph.ok:
                 try:
