@@ -86,7 +86,7 @@ class CpContext(Protocol):
     """
 
     agent_indices: Sequence[int]
-    explaining: bool  # constraints are guarded per rule, agent and day to name a conflict
+    clash_rows: str  # "pairs" or "cliques": the row form of the rest clash (wfm.roster.rules.rest)
     n_days: int
     weeks: list[list[int]]
     weekends: list[list[int]]

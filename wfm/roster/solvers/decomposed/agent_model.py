@@ -67,7 +67,7 @@ class AgentModel:
         self._on_cache: dict[tuple[str, int, int], cp_model.IntVar] = {}
         # the calendar and shifts the rules read (CpContext)
         self.agent_indices = self.agents
-        self.explaining = False
+        self.clash_rows = "cliques"  # one row per first shift (wfm.roster.rules.rest says why)
         self.n_days = fp.n_days
         self.weeks = fp.weeks
         self.weekends = fp.weekend_groups

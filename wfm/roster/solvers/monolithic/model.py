@@ -50,7 +50,7 @@ class RosterModel:
         self.weeks = weeks(problem)
         self.weekends = weekend_groups(problem)
         self.explain = explain
-        self.explaining = explain
+        self.clash_rows = "pairs"  # one row per rule and pair (wfm.roster.rules.rest says why)
         self.req_scale = 1 if all(float(c.agents).is_integer() for c in self.timeline.requirements.values()) \
             else 100
         self.model = cp_model.CpModel()
