@@ -12,6 +12,7 @@ from wfm.roster import (
     Contract,
     Horizon,
     Period,
+    Requirement,
     RosterProblem,
     RosterSolution,
     ShiftDemand,
@@ -19,6 +20,7 @@ from wfm.roster import (
     solve,
 )
 from wfm.roster.checker import check
+from wfm.roster.solvers.options import SolveOptions
 from wfm.roster.timeline import Timeline
 
 MONDAY = dt.date(2024, 1, 1)
@@ -66,3 +68,28 @@ def solve_checked(problem: RosterProblem, time_limit_s: float = 10.0, **kw) -> R
 
 def worked(sol: RosterSolution, agent: str) -> dict[int, str]:
     return {(x.date - MONDAY).days: x.shift for x in sol.assignments if x.agent == agent}
+
+
+def on_intervals(problem: RosterProblem) -> RosterProblem:
+    """``problem`` with its shift-type demand turned into interval requirements (one interval in the middle
+    of each shift's first segment), so both solve paths — monolithic and decomposed — accept it."""
+    reqs = []
+    step = problem.horizon.interval_minutes
+    for sd in problem.shift_demands:
+        t = problem.shift(sd.shift)
+        mid = t.start.hour * 60 + t.start.minute + t.segments[0].minutes // 2
+        reqs.append(Requirement(day=sd.day, interval=mid // step, agents=sd.required))
+    return problem.model_copy(update={"shift_demands": [], "requirements": reqs})
+
+
+PATHS = ("monolithic", "decomposed")
+
+
+def solve_path(problem: RosterProblem, strategy: str, time_limit_s: float = 2.0) -> RosterSolution:
+    """One reproducible solve on ``strategy``, through the checker (no violation, same objective)."""
+    sol = solve(problem, strategy=strategy,
+                options=SolveOptions(time_limit_s=time_limit_s, workers=1, seed=0, reproducible=True))
+    report = check(problem, sol)
+    assert report.ok, f"{strategy}: {report}"
+    assert report.objective == pytest.approx(sol.objective, abs=1e-6)
+    return sol

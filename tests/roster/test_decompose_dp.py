@@ -62,7 +62,11 @@ def contracts(draw) -> Contract:  # noqa: ANN001
         max_weekends_per_4_weeks=draw(maybe | st.integers(0, 3)),
         allowed_shifts=draw(st.sampled_from([None, ["E", "L"], ["E", "E7", "N"]])),
         shift_start_consistency=draw(st.booleans()),
-        exempt_edge_runs=draw(st.booleans()))
+        exempt_edge_runs=draw(st.booleans()),
+        min_working_days_per_week=draw(maybe | st.integers(1, 5)),
+        min_consecutive_days_off_in_week=draw(maybe | st.integers(1, 3)),
+        leave_credit_minutes=draw(st.sampled_from([0, 240, 480])),
+        leave_counts_as_working_day=draw(st.booleans()))
 
 
 @st.composite
@@ -88,7 +92,9 @@ def problems(draw) -> RosterProblem:  # noqa: ANN001
                             locked=locked, preferences=prefs, max_shifts=caps))
     # the values come from the test: requirements only need every shift to cover some interval
     reqs = [Requirement(day=d, interval=t, agents=1) for d in range(days) for t in (16, 30, 46)]
-    return RosterProblem(horizon=Horizon(start=MONDAY, days=days), shifts=SHIFTS, contracts=[contract],
+    week_start = draw(st.none() | st.integers(0, 6))
+    return RosterProblem(horizon=Horizon(start=MONDAY, days=days, week_start=week_start), shifts=SHIFTS,
+                         contracts=[contract],
                          agents=agents, requirements=reqs, weekend_days=draw(st.sampled_from([[5, 6], [4, 5]])),
                          weights=ObjectiveWeights(start_consistency=draw(st.sampled_from([0.0, 2.0]))))
 

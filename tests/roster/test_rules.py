@@ -18,7 +18,7 @@ from wfm.roster import (
 )
 from wfm.roster.checker import check
 
-from .rosterkit import MONDAY, roster, solve_checked, tiny, worked
+from .rosterkit import MONDAY, PATHS, on_intervals, roster, solve_checked, solve_path, tiny, worked
 
 D = [ShiftTemplate(id="D", start=dt.time(9), length_minutes=480)]
 EL = [ShiftTemplate(id="E", start=dt.time(6), length_minutes=480, tags=["early"]),
@@ -68,6 +68,14 @@ CASES = {
     "min_days_off_per_week": (
         lambda: tiny(agents=1, contract=Contract(id="C", min_days_off_per_week=3)),
         [("a0", d, "D") for d in range(5)], lambda w: len(w) == 4),
+    "min_working_days_per_week": (
+        lambda: _demand_only(tiny(days=10, agents=1, contract=Contract(id="C", min_working_days_per_week=4)),
+                             [0, 1]), [("a0", 0, "D"), ("a0", 1, "D")],
+        lambda w: sum(d < 7 for d in w) == 4 and sum(d >= 7 for d in w) == 0),  # the partial week is free
+    "min_consecutive_days_off_in_week": (
+        lambda: tiny(days=14, agents=1, contract=Contract(id="C", min_consecutive_days_off_in_week=2)),
+        [("a0", d, "D") for d in range(14) if d not in (6, 7)],  # Sunday + Monday straddle two weeks
+        lambda w: all(any(d not in w and d + 1 not in w for d in range(k, k + 6)) for k in (0, 7))),
     "max_consecutive_working_days": (
         lambda: tiny(agents=1, contract=Contract(id="C", max_consecutive_working_days=2)),
         [("a0", d, "D") for d in range(3)], lambda w: not any(d in w and d + 1 in w and d + 2 in w for d in range(7))),
@@ -121,6 +129,19 @@ def test_solver_respects_rule(rule: str) -> None:
     make, _, holds = CASES[rule]
     sol = solve_checked(make())
     assert holds(worked(sol, "a0")), worked(sol, "a0")
+
+
+# the registry's rules (one_shift_per_day and shift_weekdays are the checker's well-formedness, not rules)
+REGISTRY_CASES = sorted(r for r in CASES if r not in ("one_shift_per_day", "shift_weekdays"))
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("rule", REGISTRY_CASES)
+def test_both_paths_respect_rule(rule: str, path: str) -> None:
+    """The rule binds (the unconstrained optimum breaks it) and both solve paths' rosters keep it."""
+    make, _, holds = CASES[rule]
+    sol = solve_path(on_intervals(make()), path)
+    assert holds(worked(sol, "a0")), (path, worked(sol, "a0"))
 
 
 def test_breaks_outside_window_are_caught() -> None:

@@ -12,26 +12,13 @@ import math
 from dataclasses import dataclass, field
 
 from wfm.roster.models import Agent, Assignment, Contract, Penalty, RosterProblem, RosterSolution, ShiftTemplate
+from wfm.roster.rules import HARD_RULES, AgentView, Violation
+from wfm.roster.rules.calendar import weekend_groups, weeks
 
 __all__ = ["Violation", "CheckReport", "agent_violations", "calendar", "check", "price_objective",
            "shortfall_tier_cost"]
 
 _UTC = dt.UTC
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: the rule name, the agent, the day (if the rule is about a day) and details."""
-
-    rule: str
-    agent: str | None
-    day: dt.date | None
-    detail: str
-
-    def __str__(self) -> str:
-        where = ", ".join(x for x in (f"agent {self.agent}" if self.agent else "",
-                                      f"day {self.day}" if self.day else "") if x)
-        return f"{self.rule} ({where}): {self.detail}" if where else f"{self.rule}: {self.detail}"
 
 
 @dataclass
@@ -53,18 +40,6 @@ class CheckReport:
     def __str__(self) -> str:
         head = f"{len(self.violations)} violation(s), objective {self.objective:g}"
         return "\n".join([head, *(f"  - {v}" for v in self.violations[:50])])
-
-
-def _runs(worked: list[bool]) -> list[tuple[bool, int, int]]:
-    """Maximal runs ``(state, first_day, length)`` of a worked/off sequence."""
-    out: list[tuple[bool, int, int]] = []
-    for d, w in enumerate(worked):
-        if out and out[-1][0] == w:
-            st, first, n = out[-1]
-            out[-1] = (st, first, n + 1)
-        else:
-            out.append((w, d, 1))
-    return out
 
 
 def _minutes(t: dt.datetime, origin: dt.datetime) -> float:
@@ -159,120 +134,30 @@ def check(problem: RosterProblem, solution: RosterSolution) -> CheckReport:  # n
 
 
 def calendar(problem: RosterProblem) -> tuple[list[list[int]], list[list[int]]]:
-    """``(weekends, weeks)`` of the horizon as day indices: each weekend's days (ISO week of
-    ``problem.weekend_days``) and each 7-day block from day 0 (the last may be shorter)."""
-    h = problem.horizon
-    n = h.days
-    weekend_groups: dict[tuple[int, int], list[int]] = {}
-    for d in range(n):
-        date = h.date_of(d)
-        if date.weekday() in problem.weekend_days:
-            weekend_groups.setdefault(date.isocalendar()[:2], []).append(d)
-    weekends = [weekend_groups[k] for k in sorted(weekend_groups)]
-    weeks = [list(range(w, min(n, w + 7))) for w in range(0, n, 7)]
-    return weekends, weeks
+    """``(weekends, weeks)`` of the horizon as day indices (:mod:`wfm.roster.rules.calendar`): each
+    weekend's days (ISO week of ``problem.weekend_days``) and each calendar week (the first and last may be
+    shorter)."""
+    return weekend_groups(problem), weeks(problem)
 
 
 def agent_violations(problem: RosterProblem, agent: Agent, mine: dict[int, Assignment], *,
                      shifts: dict[str, ShiftTemplate] | None = None, contracts: dict[str, Contract] | None = None,
                      weekends: list[list[int]] | None = None, weeks: list[list[int]] | None = None
-                     ) -> list[Violation]:  # noqa: C901 - one rule a block
+                     ) -> list[Violation]:
     """Every hard rule of one agent's own roster broken by ``mine`` (day index -> assignment).
 
-    The rules that concern one agent at a time (all but the well-formedness of each assignment), so a
-    roster can be re-checked one agent at a time when only that agent's days change. ``shifts``,
-    ``contracts``, ``weekends`` and ``weeks`` are lookups the caller may pass to save rebuilding them.
+    The rules that concern one agent at a time (all but the well-formedness of each assignment: the
+    registry :data:`wfm.roster.rules.HARD_RULES`, rule by rule), so a roster can be re-checked one agent at
+    a time when only that agent's days change. ``shifts``, ``contracts``, ``weekends`` and ``weeks`` are
+    lookups the caller may pass to save rebuilding them.
     """
-    h = problem.horizon
-    n = h.days
-    day_of = h.day_of
     shifts = shifts if shifts is not None else {s.id: s for s in problem.shifts}
     contracts = contracts if contracts is not None else {c.id: c for c in problem.contracts}
     if weekends is None or weeks is None:
         weekends, weeks = calendar(problem)
-    out: list[Violation] = []
-    bad = out.append
-    c = contracts[agent.contract]
-    worked = [d in mine for d in range(n)]
+    view = AgentView(problem, agent, contracts[agent.contract], mine, shifts, weeks, weekends)
+    return [v for rule in HARD_RULES for v in rule.check(view)]
 
-    def paid(days: list[int], mine: dict[int, Assignment] = mine) -> int:
-        return sum(mine[d].paid_minutes for d in days if d in mine)
-
-    def count(pred, days, mine: dict[int, Assignment] = mine) -> int:  # noqa: ANN001
-        return sum(1 for d in days if d in mine and pred(shifts[mine[d].shift]))
-
-    for date in agent.leave:
-        if day_of(date) in mine:
-            bad(Violation("leave", agent.id, date, "works on a day of leave"))
-    if c.allowed_shifts is not None:
-        for d, x in mine.items():
-            if x.shift not in c.allowed_shifts:
-                bad(Violation("allowed_shifts", agent.id, h.date_of(d), f"shift {x.shift} not allowed"))
-    for sid, k in agent.max_shifts.items():
-        got = sum(1 for x in mine.values() if x.shift == sid)
-        if got > k:
-            bad(Violation(f"max_shifts[{sid}]", agent.id, None, f"{got} shifts {sid} > {k}"))
-    for la in agent.locked:
-        x = mine.get(day_of(la.date))
-        if (x.shift if x else None) != la.shift:
-            bad(Violation("locked", agent.id, la.date, f"locked to {la.shift or 'a day off'}, got "
-                                                       f"{x.shift if x else 'a day off'}"))
-    total = paid(list(range(n)))
-    if c.min_paid_minutes is not None and total < c.min_paid_minutes:
-        bad(Violation("min_paid_minutes", agent.id, None, f"{total} < {c.min_paid_minutes} minutes"))
-    if c.max_paid_minutes is not None and total > c.max_paid_minutes:
-        bad(Violation("max_paid_minutes", agent.id, None, f"{total} > {c.max_paid_minutes} minutes"))
-    for week in weeks:
-        first = h.date_of(week[0])
-        m = paid(week)
-        if c.max_paid_minutes_per_week is not None and m > c.max_paid_minutes_per_week:
-            bad(Violation("max_paid_minutes_per_week", agent.id, first, f"{m} minutes"))
-        if c.min_paid_minutes_per_week is not None and len(week) == 7 and m < c.min_paid_minutes_per_week:
-            bad(Violation("min_paid_minutes_per_week", agent.id, first, f"{m} minutes"))
-        on = sum(worked[d] for d in week)
-        if c.max_working_days_per_week is not None and on > c.max_working_days_per_week:
-            bad(Violation("max_working_days_per_week", agent.id, first, f"{on} days"))
-        if c.min_days_off_per_week is not None and len(week) == 7 and 7 - on < c.min_days_off_per_week:
-            bad(Violation("min_days_off_per_week", agent.id, first, f"{7 - on} days off"))
-        for tag, k in c.max_tag_per_week.items():
-            got = count(lambda t, tag=tag: tag in t.tags, week)
-            if got > k:
-                bad(Violation(f"max_tag_per_week[{tag}]", agent.id, first, f"{got} > {k}"))
-    for tag, k in c.max_tag_per_horizon.items():
-        got = count(lambda t, tag=tag: tag in t.tags, range(n))
-        if got > k:
-            bad(Violation(f"max_tag_per_horizon[{tag}]", agent.id, None, f"{got} > {k}"))
-    for state, first, length in _runs(worked):
-        touches = first == 0 or first + length == n
-        date = h.date_of(first)
-        if state and c.max_consecutive_working_days is not None and length > c.max_consecutive_working_days:
-            bad(Violation("max_consecutive_working_days", agent.id, date, f"{length} days in a row"))
-        exempt = touches and c.exempt_edge_runs
-        if state and c.min_consecutive_working_days and length < c.min_consecutive_working_days \
-                and not exempt:
-            bad(Violation("min_consecutive_working_days", agent.id, date, f"run of {length} days"))
-        if not state and c.min_consecutive_days_off and length < c.min_consecutive_days_off and not exempt:
-            bad(Violation("min_consecutive_days_off", agent.id, date, f"{length} days off"))
-    for d in range(n - 1):
-        x, y = mine.get(d), mine.get(d + 1)
-        if x is None or y is None:
-            continue
-        if c.min_rest_hours:
-            rest = (y.start - x.end).total_seconds() / 3600
-            if rest < c.min_rest_hours:
-                bad(Violation("min_rest_hours", agent.id, x.date, f"{rest:g} h rest before {y.date}"))
-        for fs in c.forbidden_successions:
-            if fs.first.matches(shifts[x.shift]) and fs.second.matches(shifts[y.shift]):
-                bad(Violation("forbidden_successions", agent.id, x.date, f"{x.shift} then {y.shift}"))
-    we = [any(worked[d] for d in g) for g in weekends]
-    if c.max_weekends is not None and sum(we) > c.max_weekends:
-        bad(Violation("max_weekends", agent.id, None, f"{sum(we)} weekends > {c.max_weekends}"))
-    if c.max_weekends_per_4_weeks is not None:
-        for i in range(max(1, len(we) - 3)):
-            if sum(we[i:i + 4]) > c.max_weekends_per_4_weeks:
-                bad(Violation("max_weekends_per_4_weeks", agent.id, h.date_of(weekends[i][0]),
-                              f"{sum(we[i:i + 4])} weekends in 4"))
-    return out
 
 def price_objective(problem: RosterProblem, by_agent: dict[str, dict[int, Assignment]], shifts: dict, weekends,
                weeks, report: CheckReport) -> None:  # noqa: ANN001
@@ -378,10 +263,10 @@ def price_objective(problem: RosterProblem, by_agent: dict[str, dict[int, Assign
             if not contracts[agent.contract].shift_start_consistency:
                 continue
             mine = by_agent[agent.id]
-            for week in weeks:
+            for i, week in enumerate(weeks):
                 starts = {shifts[mine[d].shift].start for d in week if d in mine}
                 if len(starts) > 1:
-                    pen(Penalty(name=f"start_mix(agent={agent.id}, week={week[0] // 7})",
+                    pen(Penalty(name=f"start_mix(agent={agent.id}, week={i})",
                                 rule="start_consistency", amount=len(starts) - 1,
                                 cost=(len(starts) - 1) * w.start_consistency))
 

@@ -76,6 +76,9 @@ class Horizon(_Model):
     days: int = Field(ge=1, le=56, description="Number of days planned (1 to 56, i.e. up to 8 weeks).")
     interval_minutes: Literal[15, 30] = Field(30, description="Length of a requirement interval, minutes.")
     timezone: str = Field("UTC", description="IANA time zone of the site, e.g. 'Europe/Paris'.")
+    week_start: int | None = Field(None, ge=0, le=6, description=(
+        "Weekday the site's weeks start on (0 = Monday .. 6 = Sunday) for every weekly rule; days before the "
+        "first such weekday form a partial first week. None: weeks count from `start` (7-day blocks)."))
 
     @field_validator("timezone")
     @classmethod
@@ -270,6 +273,11 @@ class Contract(_Model):
     max_paid_minutes: int | None = Field(None, ge=0, description="Minutes over the horizon.")
     max_working_days_per_week: int | None = Field(None, ge=0, le=7)
     min_days_off_per_week: int | None = Field(None, ge=0, le=7, description="Full weeks only.")
+    min_working_days_per_week: int | None = Field(None, ge=0, le=7, description="Days with a shift; full weeks "
+                                                                                "only.")
+    min_consecutive_days_off_in_week: int | None = Field(
+        None, ge=1, le=7, description="A run of at least N consecutive days off inside every full week (weeks of "
+                                      "`Horizon.week_start`); days off straddling two weeks do not count.")
     max_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_working_days: int | None = Field(None, ge=1)
     min_consecutive_days_off: int | None = Field(None, ge=1)
@@ -286,6 +294,11 @@ class Contract(_Model):
     allowed_shifts: list[str] | None = Field(None, description="Shift ids the contract may work; None = all.")
     shift_start_consistency: bool = Field(False, description="Soft: penalise each extra distinct start "
                                                              "time an agent works within a week.")
+    leave_credit_minutes: int = Field(0, ge=0, description="Paid minutes each leave day counts toward the "
+                                                            "minimum paid minutes (per week and per horizon), e.g. "
+                                                            "450 for a 7.5-hour shift; 0: leave earns nothing.")
+    leave_counts_as_working_day: bool = Field(False, description="A leave day counts as a working day toward "
+                                                                 "`min_working_days_per_week`.")
     exempt_edge_runs: bool = Field(True, description="Min-consecutive runs (work or off) touching either "
                                                      "end of the horizon are exempt; they may continue "
                                                      "outside it.")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from wfm.roster.models import Penalty
-from wfm.roster.rules.hard import weekend_groups, weeks
+from wfm.roster.rules.calendar import weekend_groups
 
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.roster.solvers.monolithic.model import RosterModel
@@ -209,32 +209,32 @@ def start_consistency(rm: RosterModel) -> None:
     for a, c in enumerate(rm.contracts):
         if not c.shift_start_consistency:
             continue
-        for week in weeks(rm.n_days):
+        for i, week in enumerate(rm.weeks):
             used = []
             for h in starts:
                 xs = [rm.work[a, d, s] for d in week for s, t in enumerate(rm.shifts)
                       if t.start == h and (a, d, s) in rm.work]
                 if not xs:
                     continue
-                u = rm.model.new_bool_var(f"starts(agent={rm.agents[a].id}, week={week[0] // 7}, at={h})")
+                u = rm.model.new_bool_var(f"starts(agent={rm.agents[a].id}, week={i}, at={h})")
                 for x in xs:
                     rm.model.add_implication(x, u)
                 used.append(u)
             if len(used) < 2:
                 continue
             extra = rm.model.new_int_var(0, len(used) - 1, f"start_mix(agent={rm.agents[a].id}, "
-                                                             f"week={week[0] // 7})")
+                                                             f"week={i})")
             rm.model.add(extra >= sum(used) - 1)
             rm.penalise(extra, weight)
-            rows.append((a, week))
+            rows.append((a, i, week))
 
     def evaluate(value: Callable) -> list[Penalty]:
         out = []
-        for a, week in rows:
+        for a, i, week in rows:
             hs = {rm.shifts[s].start for d in week for s in range(len(rm.shifts))
                   if (a, d, s) in rm.work and value(rm.work[a, d, s])}
             if len(hs) > 1:
-                out.append(Penalty(name=f"start_mix(agent={rm.agents[a].id}, week={week[0] // 7})",
+                out.append(Penalty(name=f"start_mix(agent={rm.agents[a].id}, week={i})",
                                    rule="start_consistency", amount=len(hs) - 1, cost=(len(hs) - 1) * weight))
         return out
 

@@ -3,13 +3,15 @@
 The model reads data → variables → hard rules → soft rules → objective → parameters → solve → extract.
 Variables ``work[a, d, s]`` exist only for the shifts stage 1 opened on day ``d`` (plus locked ones) that
 agent ``a`` may work, which keeps the model a few tens of thousands of literals at 150 agents × 4 weeks.
-The hard rules mirror :mod:`wfm.roster.rules.hard` one for one (same names, same reading of weeks, runs and
-weekends), so a stage-2 roster passes the checker. The soft rules price a slot left open or a shift added
+The hard rules are the registry's own CP-SAT encodings (:data:`wfm.roster.rules.HARD_RULES`), written once
+against the :class:`~wfm.roster.rules.base.CpContext` this model implements (the monolithic model implements
+it too), so a stage-2 roster passes the checker. The soft rules price a slot left open or a shift added
 beyond the slots by its marginal effect on the cover cost, and add the agents' preferences.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,12 +20,13 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.exceptions import InfeasibleError, NoSolutionError
-from wfm.roster.rules.hard import short_runs
+from wfm.roster.models import Agent, Contract
+from wfm.roster.rules import HARD_RULES
 from wfm.roster.solvers.cpsat import make_cp_solver
 from wfm.roster.solvers.decomposed.covering import integer_scale
 from wfm.roster.solvers.decomposed.data import FlatProblem
 
-__all__ = ["RULES", "AgentModel", "Stage2Result", "agent_personal_cost", "fills", "personal_cost", "place_agent",
+__all__ = ["AgentModel", "Stage2Result", "agent_personal_cost", "fills", "personal_cost", "place_agent",
            "solve_stage2"]
 
 
@@ -61,6 +64,15 @@ class AgentModel:
         self.work: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.on: dict[tuple[int, int], cp_model.LinearExprT] = {}
         self.by_agent_day: dict[tuple[int, int], list[int]] = {}
+        self._on_cache: dict[tuple[str, int, int], cp_model.IntVar] = {}
+        # the calendar and shifts the rules read (CpContext)
+        self.agent_indices = self.agents
+        self.clash_rows = "cliques"  # one row per first shift (wfm.roster.rules.rest says why)
+        self.n_days = fp.n_days
+        self.weeks = fp.weeks
+        self.weekends = fp.weekend_groups
+        self.shifts = fp.shifts
+        self.shift_index = fp.shift_index
 
     def touch(self, days: Sequence[int] | range) -> bool:
         """Whether a rule over ``days`` involves a free day."""
@@ -103,74 +115,29 @@ class AgentModel:
     def tagged(self, a: int, tag: str, days: Sequence[int]) -> list[cp_model.IntVar]:
         return [self.work[a, d, s] for d in days for s in self.by_agent_day[a, d] if tag in self.fp.tags[s]]
 
-    # -- hard rules ----------------------------------------------------------------------------------
-    def locked(self) -> None:
-        """A locked shift holds (its variable is the only one that day and is fixed to 1)."""
-        for a in self.agents:
-            for d, s in self.fp.locked[a].items():
-                if s is not None and self.fp.available[a, d]:
-                    self.m.add(self.work[a, d, s] == 1)
+    # -- the CpContext the hard rules are written against (wfm.roster.rules.base) ---------------------------
+    def hard_rules(self) -> None:
+        """Every hard rule of the registry, in its order (:data:`wfm.roster.rules.HARD_RULES`)."""
+        for rule in HARD_RULES:
+            rule.cp(self)
 
-    def max_shifts(self) -> None:
-        """Each agent works a shift at most its personal maximum number of times."""
-        for a, agent in ((a, self.fp.problem.agents[a]) for a in self.agents):
-            for sid, k in agent.max_shifts.items():
-                s = self.fp.shift_index[sid]
-                xs = [self.work[a, d, s] for d in range(self.fp.n_days) if (a, d, s) in self.work]
-                if len(xs) > k:
-                    self.m.add(sum(xs) <= k)
+    def contract(self, a: int) -> Contract:
+        return self.fp.contracts[self.fp.agent_contract[a]]
 
-    def paid_minutes(self) -> None:
-        """Paid minutes per horizon and per week (minimum on full weeks only) within the contract."""
-        fp = self.fp
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            total = self.minutes(a, range(fp.n_days))
-            if c.min_paid_minutes is not None:
-                self.m.add(total >= c.min_paid_minutes)
-            if c.max_paid_minutes is not None:
-                self.m.add(total <= c.max_paid_minutes)
-            for w in range(fp.n_weeks):
-                days = list(fp.week_days(w))
-                if not self.touch(days):
-                    continue
-                total = self.minutes(a, days)
-                if c.max_paid_minutes_per_week is not None:
-                    self.m.add(total <= c.max_paid_minutes_per_week)
-                if c.min_paid_minutes_per_week is not None and len(days) == 7:
-                    self.m.add(total >= c.min_paid_minutes_per_week)
+    def agent(self, a: int) -> Agent:
+        return self.fp.problem.agents[a]
 
-    def working_days_per_week(self) -> None:
-        """At most N working days per week; at least N days off per full week."""
-        fp = self.fp
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            for w in range(fp.n_weeks):
-                days = list(fp.week_days(w))
-                if not self.touch(days):
-                    continue
-                on = sum(self.on[a, d] for d in days)
-                if c.max_working_days_per_week is not None and len(days) > c.max_working_days_per_week:
-                    self.m.add(on <= c.max_working_days_per_week)
-                if c.min_days_off_per_week is not None and len(days) == 7:
-                    self.m.add(on <= 7 - c.min_days_off_per_week)
+    def day_of(self, date: dt.date) -> int:
+        return self.fp.problem.horizon.day_of(date)
 
-    def max_consecutive_working_days(self) -> None:
-        """Every window of N+1 days has a day off."""
-        fp = self.fp
-        for a in self.agents:
-            k = fp.contracts[fp.agent_contract[a]].max_consecutive_working_days
-            if k is None or k >= fp.n_days:
-                continue
-            for d in range(fp.n_days - k):
-                if self.touch(range(d, d + k + 1)):
-                    self.m.add(sum(self.on[a, e] for e in range(d, d + k + 1)) <= k)
+    def day_on(self, a: int, d: int) -> cp_model.LinearExprT:
+        return self.on[a, d]
 
-    def _on_lit(self, a: int, d: int) -> cp_model.IntVar | None:
-        """A literal equal to "agent works day d" (``None`` when the agent cannot work that day)."""
+    def day_literal(self, a: int, d: int) -> cp_model.IntVar | bool:
+        """A literal equal to "agent works day d" (``False`` when the agent cannot work that day)."""
         xs = [self.work[a, d, s] for s in self.by_agent_day[a, d]]
         if not xs:
-            return None
+            return False
         if len(xs) == 1:
             return xs[0]
         key = ("on", a, d)
@@ -180,110 +147,41 @@ class AgentModel:
             self._on_cache[key] = b
         return self._on_cache[key]
 
-    def _min_run(self, a: int, k: int, exempt: bool, working: bool) -> None:
-        """Forbid runs (of work if ``working``, else of days off) shorter than ``k``, as the checker reads it."""
-        n = self.fp.n_days
+    def shift_var(self, a: int, d: int, s: int) -> cp_model.IntVar | None:
+        return self.work.get((a, d, s))
 
-        def lit(d: int, state: bool) -> cp_model.LiteralT | bool:
-            x = self._on_lit(a, d)
-            if x is None:  # never works that day
-                val = not working
-                return val if state else not val
-            y = x if working else x.Not()
-            return y if state else y.Not()
+    def day_shifts(self, a: int, d: int) -> list[int]:
+        return self.by_agent_day[a, d]
 
-        for inside, before, after in short_runs(n, k, exempt):
-            span = range(inside.start if before is None else before, (inside.stop - 1 if after is None else after) + 1)
-            if not self.touch(span):
-                continue
-            clause = [lit(d, False) for d in inside] + [lit(d, True) for d in (before, after) if d is not None]
-            if any(c is True for c in clause):
-                continue
-            lits = [c for c in clause if c is not False]
-            if not lits:
-                raise InfeasibleError(f"agent {self.fp.problem.agents[a].id}: leave and locks force a run "
-                                      f"shorter than {k} days", conflicts=["min_consecutive"])
-            self.m.add_bool_or(lits)
+    def weekend_worked(self, a: int, k: int, days: list[int]) -> cp_model.IntVar | int:
+        """Literal 'agent a works weekend k' (0 when it cannot work any of its days)."""
+        xs = [self.work[a, d, s] for d in days for s in self.by_agent_day[a, d]]
+        if not xs:
+            return 0
+        b = self.m.new_bool_var(f"weekend(agent={a}, k={k})")
+        for x in xs:
+            self.m.add_implication(x, b)
+        self.m.add_bool_or(xs).only_enforce_if(b)
+        return b
 
-    def min_consecutive(self) -> None:
-        """Runs of working days and of days off last at least the contract's minimum."""
-        fp = self.fp
-        self._on_cache: dict[tuple[str, int, int], cp_model.IntVar] = {}
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            if c.min_consecutive_working_days and c.min_consecutive_working_days > 1:
-                self._min_run(a, c.min_consecutive_working_days, c.exempt_edge_runs, True)
-            if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
-                self._min_run(a, c.min_consecutive_days_off, c.exempt_edge_runs, False)
+    def gap_minutes(self, d: int, s1: int, s2: int) -> float:
+        """Minutes from the end of shift ``s1`` on day ``d`` to the start of ``s2`` on day ``d + 1``."""
+        return float(self.fp.start_min[d + 1, s2] - self.fp.end_min[d, s1])
 
-    def rest_and_successions(self) -> None:
-        """Minimum rest between consecutive days' shifts and forbidden successions, one row per first shift."""
-        fp = self.fp
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            rest = None if not c.min_rest_hours else c.min_rest_hours * 60
-            pairs = [(fs.first, fs.second) for fs in c.forbidden_successions]
-            if rest is None and not pairs:
-                continue
-            for d in range(fp.n_days - 1):
-                if not self.touch((d, d + 1)):
-                    continue
-                for s1 in self.by_agent_day[a, d]:
-                    t1 = fp.shifts[s1]
-                    bad = []
-                    for s2 in self.by_agent_day[a, d + 1]:
-                        t2 = fp.shifts[s2]
-                        clash = rest is not None and fp.start_min[d + 1, s2] - fp.end_min[d, s1] < rest
-                        clash = clash or any(f.matches(t1) and g.matches(t2) for f, g in pairs)
-                        if clash:
-                            bad.append(self.work[a, d + 1, s2])
-                    if bad:
-                        self.m.add(self.work[a, d, s1] + sum(bad) <= 1)
+    def false(self) -> object:
+        return self.m.new_constant(0) == 1
 
-    def max_tag(self) -> None:
-        """At most N shifts with a tag per week and per horizon."""
-        fp = self.fp
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            for tag, k in c.max_tag_per_horizon.items():
-                xs = self.tagged(a, tag, range(fp.n_days))
-                if len(xs) > k:
-                    self.m.add(sum(xs) <= k)
-            for tag, k in c.max_tag_per_week.items():
-                for w in range(fp.n_weeks):
-                    if not self.touch(fp.week_days(w)):
-                        continue
-                    xs = self.tagged(a, tag, list(fp.week_days(w)))
-                    if len(xs) > k:
-                        self.m.add(sum(xs) <= k)
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        return self.m.new_bool_var(name)
 
-    def max_weekends(self) -> None:
-        """At most N weekends worked in the horizon and per window of 4 consecutive weekends."""
-        fp = self.fp
-        groups = fp.weekend_groups
-        for a in self.agents:
-            c = fp.contracts[fp.agent_contract[a]]
-            if c.max_weekends is None and c.max_weekends_per_4_weeks is None:
-                continue
-            we = []
-            for k, g in enumerate(groups):
-                xs = [self.work[a, d, s] for d in g for s in self.by_agent_day[a, d]]
-                if not xs:
-                    we.append(0)
-                    continue
-                b = self.m.new_bool_var(f"weekend(agent={a}, k={k})")
-                for x in xs:
-                    self.m.add_implication(x, b)
-                self.m.add_bool_or(xs).only_enforce_if(b)
-                we.append(b)
-            if c.max_weekends is not None and len(we) > c.max_weekends:
-                self.m.add(sum(we) <= c.max_weekends)
-            k4 = c.max_weekends_per_4_weeks
-            if k4 is not None:
-                for i in range(max(1, len(we) - 3)):
-                    window = we[i:i + 4]
-                    if len(window) > k4:
-                        self.m.add(sum(window) <= k4)
+    def add(self, constraint: object, rule: str, a: int, d: int | None = None) -> None:
+        """Add a hard constraint (``rule``, ``a`` and ``d`` name it; stage 2 does not explain)."""
+        if constraint is True:
+            return
+        self.m.add(constraint)
+
+    def add_clause(self, literals: list, rule: str, a: int, d: int | None = None) -> None:
+        self.m.add_bool_or(literals)
 
     # -- soft rules --------------------------------------------------------------------------------
     def slot_terms(self, value_under: np.ndarray, value_over: np.ndarray) -> list[tuple[float, object]]:
@@ -373,18 +271,13 @@ def _hint_from(shift: np.ndarray, st: AgentModel) -> None:
             st.m.add_hint(x, int(shift[a, d] == s))
 
 
-RULES = ("locked", "max_shifts", "paid_minutes", "working_days_per_week", "max_consecutive_working_days",
-          "min_consecutive", "rest_and_successions", "max_tag", "max_weekends")
-
-
 def _build(fp: FlatProblem, residual: np.ndarray, open_mask: np.ndarray, agents: Sequence[int],
            value_under: np.ndarray, value_over: np.ndarray, days_on: np.ndarray | None = None,
            window: set[int] | None = None, fixed: np.ndarray | None = None) -> tuple[AgentModel, int]:
     """The stage-2 model of ``agents`` facing the ``residual`` slots the other agents left open."""
     st = AgentModel(fp, residual, agents, open_mask, days_on, window, fixed)
     st.variables()
-    for rule in RULES:
-        getattr(st, rule)()
+    st.hard_rules()
     terms = st.slot_terms(value_under, value_over)
     terms += st.preference_terms(fp.problem.weights.preference)
     terms += st.start_consistency_terms(fp.problem.weights.start_consistency)

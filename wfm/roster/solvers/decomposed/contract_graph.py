@@ -1,15 +1,17 @@
 """One agent's best roster by dynamic programming over its days: the pricing problem without a solver.
 
-An agent's roster is a path through a layered graph: layer ``d`` holds the *states* the contract rules
-need to know after day ``d`` (the clash class of the last shift for rest and forbidden successions, the
-current run of working days or days off, the week's working days, paid minutes and tagged shifts, the
-weekends worked), and an edge is one choice for the day (a day off, or a group of shifts with the same
-effect on the state). The graph depends on the contract alone, so it is built once per contract and
-pruned to the states that can still end in a valid roster; an agent's leave, locks and allowed shifts
-only mask edges. Pricing is then one shortest path with linear values per (day, shift) — a few numpy
-passes over the edges, where a one-agent CP-SAT solve costs about 35 ms at 150 agents.
+An agent's roster is a path through a layered graph: layer ``d`` holds the *states* the contract rules need to know
+after day ``d`` — one component per hard rule the contract uses, each defined with its rule
+(:meth:`wfm.roster.rules.base.HardRule.dp`: the clash class of the last shift for rest and forbidden successions,
+the current run of working days or days off, the week's working days, paid minutes and tagged shifts, the weekends
+worked) — and an edge is one choice for the day (a day off, or a group of shifts with the same effect on every
+component). The graph depends on the contract alone, so it is built once per contract and pruned to the states that
+can still end in a valid roster; an agent's leave, locks and allowed shifts only mask edges. Pricing is then one
+shortest path with linear values per (day, shift) — a few numpy passes over the edges, where a one-agent CP-SAT
+solve costs about 35 ms at 150 agents.
 
-The graph is exact for every hard rule the stage-2 model states (:data:`RULES`). The soft rules are
+The graph is exact for every hard rule of :data:`wfm.roster.rules.HARD_RULES` (leave, locks and allowed
+shifts by the agent's edge mask). The soft rules are
 priced as follows: on/off wishes exactly (they add to single days); start-time consistency (each extra
 distinct start time in a week) is *not* in the graph, so the path value is a lower bound and the
 returned roster's true cost adds its penalty (:attr:`DPPricer.exact` tells a caller which holds).
@@ -26,11 +28,11 @@ Irnich & Desaulniers (2005), *Shortest path problems with resource constraints*,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from ortools.sat.python import cp_model
 
+from wfm.roster.rules import HARD_RULES, DPSpec
+from wfm.roster.rules.leave import credited_leave
 from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.solvers.decomposed.pricing import AgentPricer, VariantTable, counts_for, fairness_members
 
@@ -38,20 +40,6 @@ __all__ = ["ContractGraph", "DPPricer", "PricerPool"]
 
 _MAX_STATES = 40_000  # states on one day beyond which a contract keeps the CP-SAT pricer
 _FAIR_PATHS = 6  # at most this many paths per best response when fairness is weighted (slopes per tag)
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Shifts of one day with the same effect on the state (index -1: the day off)."""
-
-    work: bool
-    clash_in: tuple[bool, ...]  # clashes with each clash class of the day before (class 0 never clashes)
-    out_class: int
-    paid: int
-    week_tags: tuple[int, ...]
-    horizon_tags: tuple[int, ...]
-    capped: tuple[int, ...]  # one-hot over the agent's capped shifts (max_shifts)
-    weekend: bool
 
 
 class ContractGraph:
@@ -70,10 +58,14 @@ class ContractGraph:
     max_states:
         Most states on one day (default 40,000); beyond it :attr:`ok` is ``False`` and the graph is not
         built.
+    leave:
+        Leave days of the agents sharing the graph, where the contract credits leave toward its minimums
+        (``leave_credit_minutes``, ``leave_counts_as_working_day``); otherwise leave only masks edges.
     """
 
     def __init__(self, fp: FlatProblem, contract: int, shifts: np.ndarray,
-                 caps: dict[int, int] | None = None, max_states: int | None = None) -> None:
+                 caps: dict[int, int] | None = None, max_states: int | None = None,
+                 leave: frozenset[int] = frozenset()) -> None:
         self.fp = fp
         max_states = _MAX_STATES if max_states is None else max_states
         c = fp.contracts[contract]
@@ -82,133 +74,40 @@ class ContractGraph:
         caps = dict(caps or {})
         self.caps = caps
         options = [[int(s) for s in np.flatnonzero(fp.usable[d] & shifts)] for d in range(n_days)]
-        clash_class = self._clash_classes(options)
-        week_tags = sorted(c.max_tag_per_week)
-        horizon_tags = sorted(c.max_tag_per_horizon)
-        cap_ids = sorted(caps)
-        weekend_of = {d: j for j, g in enumerate(fp.weekend_groups) for d in g}
-        group_end = {g[-1]: j for j, g in enumerate(fp.weekend_groups) if g}
-        track_minutes = c.min_paid_minutes_per_week is not None or c.max_paid_minutes_per_week is not None
-        track_total = c.min_paid_minutes is not None or c.max_paid_minutes is not None
-        track_days = c.max_working_days_per_week is not None or c.min_days_off_per_week is not None
+        # -- the state: one component per hard rule the contract uses (wfm.roster.rules, DPComponent) ------
+        spec = DPSpec(fp=fp, contract=c, caps=caps, options=options, weeks=fp.weeks,
+                      weekend_groups=fp.weekend_groups, leave=frozenset(leave))
+        comps = [x for x in (rule.dp(spec) for rule in HARD_RULES) if x is not None]
+        self.components = comps
 
-        # -- groups: shifts of a day that move the state the same way ---------------------------------
-        self.groups: list[list[_Group]] = []
+        # -- groups: shifts of a day that move every component's state the same way -----------------------
+        # a group is the tuple of its components' features (None for every component: the day off)
+        self.groups: list[list[tuple | None]] = []
         self.members: list[list[list[int]]] = []
         for d in range(n_days):
-            by_key: dict[_Group, list[int]] = {}
+            by_key: dict[tuple, list[int]] = {}
             for s in options[d]:
-                tags = fp.tags[s]
-                g = _Group(
-                    work=True,
-                    clash_in=tuple(self._clash(d - 1, rep, s) for rep in self._reps[d - 1]) if d else (),
-                    out_class=int(clash_class[d][s]),
-                    paid=int(fp.paid[s]) if track_minutes or track_total else 0,
-                    week_tags=tuple(int(t in tags) for t in week_tags),
-                    horizon_tags=tuple(int(t in tags) for t in horizon_tags),
-                    capped=tuple(int(s == k) for k in cap_ids),
-                    weekend=d in weekend_of)
-                by_key.setdefault(g, []).append(s)
-            off = _Group(False, (), 0, 0, (0,) * len(week_tags), (0,) * len(horizon_tags), (0,) * len(cap_ids),
-                         d in weekend_of)
-            self.groups.append([off] + list(by_key))
+                by_key.setdefault(tuple(x.feature(d, s) for x in comps), []).append(s)
+            self.groups.append([None] + list(by_key))
             self.members.append([[-1]] + list(by_key.values()))
+        steps = [x.step for x in comps]
+        finals = [x.final for x in comps]
+        n_comps = len(comps)
 
-        # -- the rules' limits ---------------------------------------------------------------------------
-        k_max = c.max_consecutive_working_days
-        k_on = c.min_consecutive_working_days if (c.min_consecutive_working_days or 1) > 1 else None
-        k_off = c.min_consecutive_days_off if (c.min_consecutive_days_off or 1) > 1 else None
-        cap_on = max(k_max or 1, k_on or 1)
-        cap_off = k_off or 1
-        exempt = c.exempt_edge_runs
-        wk_cap = [c.max_tag_per_week[t] for t in week_tags]
-        hz_cap = [c.max_tag_per_horizon[t] for t in horizon_tags]
-        sh_cap = [caps[k] for k in cap_ids]
-        n_groups = len(fp.weekend_groups)
-        k4 = c.max_weekends_per_4_weeks
-        keep_hist = k4 is not None and k4 < 4
-        max_we = c.max_weekends
-
-        def step(state: tuple, d: int, g: _Group) -> tuple | None:
-            lc, run, edge, wd, wm, wt, hm, ht, ms, wcur, hist, wcount = state
-            if d % 7 == 0:
-                wd, wm, wt = 0, 0, (0,) * len(wt)
-            if g.work:
-                if lc and g.clash_in[lc - 1]:
+        def step(state: tuple, d: int, g: tuple | None) -> tuple | None:
+            out = []
+            for i in range(n_comps):
+                nxt = steps[i](state[i], d, None if g is None else g[i])
+                if nxt is None:
                     return None
-                if run < 0:
-                    if k_off and not edge and -run < k_off:
-                        return None
-                    run, edge = 1, False
-                elif run == 0:
-                    run, edge = 1, exempt
-                else:
-                    run += 1
-                if k_max is not None and run > k_max:
-                    return None
-                run = min(run, cap_on)
-                if track_days:
-                    wd += 1
-                    if c.max_working_days_per_week is not None and wd > c.max_working_days_per_week:
-                        return None
-                wm += g.paid if track_minutes else 0
-                if c.max_paid_minutes_per_week is not None and wm > c.max_paid_minutes_per_week:
-                    return None
-                hm += g.paid if track_total else 0
-                if c.max_paid_minutes is not None and hm > c.max_paid_minutes:
-                    return None
-                if wt:
-                    wt = tuple(x + y for x, y in zip(wt, g.week_tags, strict=True))
-                    if any(x > k for x, k in zip(wt, wk_cap, strict=True)):
-                        return None
-                if ht:
-                    ht = tuple(x + y for x, y in zip(ht, g.horizon_tags, strict=True))
-                    if any(x > k for x, k in zip(ht, hz_cap, strict=True)):
-                        return None
-                if ms:
-                    ms = tuple(x + y for x, y in zip(ms, g.capped, strict=True))
-                    if any(x > k for x, k in zip(ms, sh_cap, strict=True)):
-                        return None
-                if g.weekend:
-                    wcur = 1
-                lc = g.out_class
-            else:
-                if run > 0:
-                    if k_on and not edge and run < k_on:
-                        return None
-                    run, edge = -1, False
-                elif run == 0:
-                    run, edge = -1, exempt
-                else:
-                    run = max(run - 1, -cap_off)
-                lc = 0
-            if d % 7 == 6 and c.min_days_off_per_week is not None and wd > 7 - c.min_days_off_per_week:
-                return None
-            if d % 7 == 6 and c.min_paid_minutes_per_week is not None and wm < c.min_paid_minutes_per_week:
-                return None
-            j = group_end.get(d)
-            if j is not None:
-                if keep_hist:
-                    window = hist + (wcur,)
-                    if (j >= 3 or j == n_groups - 1) and sum(window[-4:]) > k4:
-                        return None
-                    hist = window[-3:]
-                if max_we is not None:
-                    wcount += wcur
-                    if wcount > max_we:
-                        return None
-                wcur = 0
-            return (lc, run, edge, wd, wm, wt, hm, ht, ms, wcur, hist, wcount)
+                out.append(nxt)
+            return tuple(out)
 
         def final(state: tuple) -> bool:
-            _lc, run, edge, _wd, _wm, _wt, hm, *_ = state
-            if not exempt and (run > 0 and k_on and run < k_on or run < 0 and k_off and -run < k_off):
-                return False
-            return c.min_paid_minutes is None or hm >= c.min_paid_minutes
+            return all(f(x) for f, x in zip(finals, state, strict=True))
 
         # -- forward: every reachable state; backward: only those that reach a valid end ----------------
-        start = (0, 0, False, 0, 0, (0,) * len(week_tags), 0, (0,) * len(horizon_tags), (0,) * len(cap_ids), 0,
-                 (), 0)
+        start = tuple(x.init() for x in comps)
         layers: list[list[tuple]] = [[start]]
         edges: list[tuple[list[int], list[int], list[int]]] = []
         self.ok, self.empty = True, False
@@ -267,36 +166,6 @@ class ContractGraph:
         self.n_states = [len(s) for s in self.seg]
         self.n_edges = int(sum(len(s) for s in self.src))
 
-    # -- rest and forbidden successions --------------------------------------------------------------------
-    def _clash(self, d: int, s1: int, s2: int) -> bool:
-        fp, c = self.fp, self.contract
-        if c.min_rest_hours and fp.start_min[d + 1, s2] - fp.end_min[d, s1] < c.min_rest_hours * 60:
-            return True
-        t1, t2 = fp.shifts[s1], fp.shifts[s2]
-        return any(f.first.matches(t1) and f.second.matches(t2) for f in c.forbidden_successions)
-
-    def _clash_classes(self, options: list[list[int]]) -> list[dict[int, int]]:
-        """Per day, each shift's class by the shifts it forbids the next day (0: forbids none)."""
-        classes: list[dict[int, int]] = []
-        self._reps: list[list[int]] = []
-        for d, opts in enumerate(options):
-            nxt = options[d + 1] if d + 1 < len(options) else []
-            rows: dict[tuple[bool, ...], int] = {}
-            cls: dict[int, int] = {}
-            reps: list[int] = []
-            for s in opts:
-                row = tuple(self._clash(d, s, t) for t in nxt)
-                if not any(row):
-                    cls[s] = 0
-                    continue
-                if row not in rows:
-                    rows[row] = len(rows) + 1
-                    reps.append(s)
-                cls[s] = rows[row]
-            classes.append(cls)
-            self._reps.append(reps)
-        return classes
-
 
 class DPPricer:
     """Agent ``a``'s best roster against linear values, by shortest path through its contract's graph.
@@ -325,7 +194,7 @@ class DPPricer:
                     elif not fp.available[a, d] or (d in lk and lk[d] is None):
                         allow = False
                     elif d in lk:
-                        allow = s == lk[d]
+                        allow = s == lk[d] and bool(fp.allowed[a, s])  # a lock on a barred shift breaks a rule
                     else:
                         allow = bool(fp.allowed[a, s])
                     mem_group.append(n + k)
@@ -585,9 +454,13 @@ class PricerPool(dict):
             k = int(fp.agent_contract[a])
             caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
                     if n < fp.n_days and sid in fp.shift_index}
-            key = (k, tuple(sorted(caps.items())))
+            # credited leave lowers the agent's minimums, so such agents get a graph per leave pattern
+            leave = frozenset(int(d) for d in np.flatnonzero(~fp.available[a])) if credited_leave(
+                fp.contracts[k]) else frozenset()
+            key = (k, tuple(sorted(caps.items())), tuple(sorted(leave)))
             if key not in self.graphs:
-                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states)
+                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states,
+                                                 leave=leave)
             graph = self.graphs[key]
             if graph.ok:
                 try:

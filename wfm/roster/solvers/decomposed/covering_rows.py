@@ -7,10 +7,13 @@ over-staffing) of every roster, hence on the roster objective, whose other terms
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from wfm.roster.models import Contract
+from wfm.roster.rules import HARD_RULES
 from wfm.roster.solvers.decomposed.covering import CapacityRow, CoverProblem, interval_cost
 from wfm.roster.solvers.decomposed.data import FlatProblem
 
@@ -35,18 +38,11 @@ class Stage1Columns:
 
 
 def _agent_day_cap(fp: FlatProblem, a: int, days: list[int]) -> int:
-    """Most shifts agent ``a`` can work on ``days`` (one week) under its day-count rules and leave."""
+    """Most shifts agent ``a`` can work on ``days`` (one week) under its contract's rules and leave."""
     c = fp.contracts[fp.agent_contract[a]]
     free = [d for d in days if fp.available[a, d] and fp.locked[a].get(d, -1) is not None]
-    cap = len(free)
-    if c.max_working_days_per_week is not None:
-        cap = min(cap, c.max_working_days_per_week)
-    if c.min_days_off_per_week is not None and len(days) == 7:
-        cap = min(cap, 7 - c.min_days_off_per_week)
-    k = c.max_consecutive_working_days
-    if k is not None and len(days) > k:
-        cap = min(cap, len(days) - len(days) // (k + 1))
-    return cap
+    caps = [len(free)] + [x for x in (rule.day_cap(c, days) for rule in HARD_RULES) if x is not None]
+    return min(caps)
 
 
 @dataclass
@@ -129,145 +125,66 @@ def build_stage1(fp: FlatProblem, *, short_weights: tuple[float, ...],
     return problem, cols, GroupColumns(groups=groups, index=g_index)
 
 
+@dataclass
+class _Group:
+    """One contract group, as a rule's :meth:`~wfm.roster.rules.base.HardRule.week_rows` (and friends) read
+    it (:class:`wfm.roster.rules.base.RowContext`)."""
+
+    fp: FlatProblem
+    contract: Contract
+    cname: str
+    members: list[int]
+    weeks: list[list[int]]
+    works_day: np.ndarray
+    by_day: dict[int, list[tuple[int, int]]]
+    rows: list[CapacityRow]
+
+    def cols_of(self, days: Iterable[int], pred: Callable[[int], bool] = lambda s: True
+                ) -> tuple[np.ndarray, list[int]]:
+        """The group's columns on ``days`` whose shift satisfies ``pred``, and their shifts."""
+        pairs = [(s, c) for d in days for s, c in self.by_day.get(d, []) if pred(s)]
+        return np.array([c for _, c in pairs], dtype=np.int64), [s for s, _ in pairs]
+
+    def row(self, name: str, columns: np.ndarray, coefs: np.ndarray, *, lo: int | None = None,
+            hi: int | None = None) -> None:
+        self.rows.append(CapacityRow(name, columns, coefs, lo=lo, hi=hi))
+
+
 def _group_rows(fp: FlatProblem, g: int, members: list[int], g_index: dict[tuple[int, int, int], list[int]],
                 works_day: np.ndarray) -> list[CapacityRow]:
-    """Capacity rows of one contract group: each sums a per-agent rule over the group's agents."""
+    """Capacity rows of one contract group: each sums a per-agent rule over the group's agents (the rules'
+    own rows, :data:`wfm.roster.rules.HARD_RULES`, plus one shift a day and the working days a week)."""
     con = fp.contracts[fp.agent_contract[members[0]]]
-    cname = con.id
-    n_d = fp.n_days
-    rows: list[CapacityRow] = []
     by_day: dict[int, list[tuple[int, int]]] = {}
     for (gg, d, s), cs in g_index.items():
         if gg == g:
             by_day.setdefault(d, []).extend((s, c) for c in cs)
-
-    def cols_of(days: list[int], pred=lambda s: True) -> tuple[np.ndarray, list[int]]:  # noqa: ANN001
-        pairs = [(s, c) for d in days for s, c in by_day.get(d, []) if pred(s)]
-        return np.array([c for _, c in pairs], dtype=np.int64), [s for s, _ in pairs]
-
-    def ones(cs: np.ndarray) -> np.ndarray:
-        return np.ones(len(cs), dtype=np.int64)
+    rc = _Group(fp, con, con.id, members, fp.weeks, works_day, by_day, [])
 
     # one shift a day per agent
-    for d in range(n_d):
-        cs, _ = cols_of([d])
+    for d in range(fp.n_days):
+        cs, _ = rc.cols_of([d])
         if len(cs):
-            rows.append(CapacityRow(f"agents_on_day(group={cname}, day={d})", cs, ones(cs),
-                                    hi=int(works_day[members, d].sum())))
-    # per week: working days, paid minutes, tagged shifts
+            rc.row(f"agents_on_day(group={rc.cname}, day={d})", cs, np.ones(len(cs), dtype=np.int64),
+                   hi=int(works_day[members, d].sum()))
+    # per week: working days (each member's cap under every rule), then each rule's weekly rows
     for w in range(fp.n_weeks):
         days = list(fp.week_days(w))
-        cs, ss = cols_of(days)
+        cs, ss = rc.cols_of(days)
         if not len(cs):
             continue
         caps = [_agent_day_cap(fp, a, days) for a in members]
-        rows.append(CapacityRow(f"working_days(group={cname}, week={w})", cs, ones(cs), hi=int(sum(caps))))
-        paid = fp.paid[ss]
-        lo = con.min_paid_minutes_per_week * len(members) if (
-            con.min_paid_minutes_per_week is not None and len(days) == 7) else None
-        hi = con.max_paid_minutes_per_week * len(members) if con.max_paid_minutes_per_week is not None else None
-        if lo or hi is not None:
-            rows.append(CapacityRow(f"paid_minutes(group={cname}, week={w})", cs, paid, lo=lo, hi=hi))
-        for tag, k in con.max_tag_per_week.items():
-            tcs, _ = cols_of(days, lambda s, tag=tag: tag in fp.tags[s])
-            if len(tcs):
-                cap = sum(min(k, c) for c in caps)
-                rows.append(CapacityRow(f"max_tag_per_week(group={cname}, week={w}, tag={tag})", tcs,
-                                        ones(tcs), hi=int(cap)))
-    all_days = list(range(n_d))
-    cs, ss = cols_of(all_days)
+        rc.row(f"working_days(group={rc.cname}, week={w})", cs, np.ones(len(cs), dtype=np.int64),
+               hi=int(sum(caps)))
+        for rule in HARD_RULES:
+            rule.week_rows(rc, w, days, cs, ss, caps)
+    cs, ss = rc.cols_of(range(fp.n_days))
     if len(cs):
-        lo = con.min_paid_minutes * len(members) if con.min_paid_minutes is not None else None
-        hi = con.max_paid_minutes * len(members) if con.max_paid_minutes is not None else None
-        if lo or hi is not None:
-            rows.append(CapacityRow(f"paid_minutes(group={cname})", cs, fp.paid[ss], lo=lo, hi=hi))
-        for tag, k in con.max_tag_per_horizon.items():
-            tcs, _ = cols_of(all_days, lambda s, tag=tag: tag in fp.tags[s])
-            if len(tcs):
-                rows.append(CapacityRow(f"max_tag_per_horizon(group={cname}, tag={tag})", tcs, ones(tcs),
-                                        hi=int(k * len(members))))
-    # minimum runs: an interior day off (on) has a neighbour off (on), per agent and so per group
-    n_g = len(members)
-    for rule, k in (("off", con.min_consecutive_days_off), ("on", con.min_consecutive_working_days)):
-        if not k or k < 2:
-            continue
-        for d in range(1, n_d - 1):
-            prev, _ = cols_of([d - 1])
-            mid, _ = cols_of([d])
-            nxt, _ = cols_of([d + 1])
-            if rule == "off":  # w[d-1] + w[d+1] - w[d] <= 1
-                cs = np.concatenate([prev, nxt, mid])
-                coefs = np.concatenate([ones(prev), ones(nxt), -ones(mid)])
-                rows.append(CapacityRow(f"min_consecutive_days_off(group={cname}, day={d})", cs, coefs,
-                                        hi=n_g))
-            else:  # w[d] - w[d-1] - w[d+1] <= 0
-                cs = np.concatenate([mid, prev, nxt])
-                coefs = np.concatenate([ones(mid), -ones(prev), -ones(nxt)])
-                rows.append(CapacityRow(f"min_consecutive_working_days(group={cname}, day={d})", cs, coefs,
-                                        hi=0))
-    # max consecutive working days: every window of k+1 days has a day off
-    kmax = con.max_consecutive_working_days
-    if kmax is not None and kmax < n_d:
-        for d in range(n_d - kmax):
-            cs, _ = cols_of(list(range(d, d + kmax + 1)))
-            if len(cs):
-                rows.append(CapacityRow(f"max_consecutive_working_days(group={cname}, day={d})", cs, ones(cs),
-                                        hi=kmax * n_g))
-    # rest and forbidden successions: a late end on d and an early start on d+1 are never one agent's
-    rest = int(con.min_rest_hours * 60) if con.min_rest_hours else None
-    pairs = [(fs.first, fs.second) for fs in con.forbidden_successions]
-    for d in range(n_d - 1):
-        today = sorted({s for s, _ in by_day.get(d, [])})
-        tomorrow = sorted({s for s, _ in by_day.get(d + 1, [])})
-        if not today or not tomorrow:
-            continue
-        able = int(np.sum(works_day[members, d] | works_day[members, d + 1]))
-
-        def clash(s1: int, s2: int, d: int = d) -> bool:
-            if rest is not None and fp.start_min[d + 1, s2] - fp.end_min[d, s1] < rest:
-                return True
-            return any(f.matches(fp.shifts[s1]) and h.matches(fp.shifts[s2]) for f, h in pairs)
-
-        seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-        for s1 in today:
-            # the shifts of today that clash with everything s1 clashes with, and those shifts
-            later = [s2 for s2 in tomorrow if clash(s1, s2)]
-            if not later:
-                continue
-            firsts = [t for t in today if all(clash(t, s2) for s2 in later)]
-            key = (tuple(firsts), tuple(later))
-            if key in seen:
-                continue
-            seen.add(key)
-            c1, _ = cols_of([d], lambda s, f=set(firsts): s in f)
-            c2, _ = cols_of([d + 1], lambda s, ll=set(later): s in ll)
-            cs = np.concatenate([c1, c2])
-            rows.append(CapacityRow(f"rest(group={cname}, day={d}, first={fp.shifts[s1].id})", cs, ones(cs),
-                                    hi=able))
-    # weekends: per window of 4 weekends and weekend weekday, at most the weekends each agent may work
-    groups_w = fp.weekend_groups
-    if con.max_weekends_per_4_weeks is not None or con.max_weekends is not None:
-        for i in range(max(1, len(groups_w) - 3)):
-            window = groups_w[i:i + 4]
-            by_wd: dict[int, list[int]] = {}
-            for grp in window:
-                for d in grp:
-                    by_wd.setdefault(fp.problem.horizon.date_of(d).weekday(), []).append(d)
-            k = min(x for x in (con.max_weekends_per_4_weeks, con.max_weekends) if x is not None)
-            for wd, days in sorted(by_wd.items()):
-                cs, _ = cols_of(days)
-                if len(cs):
-                    cap = sum(min(k, int(works_day[a, days].sum())) for a in members)
-                    rows.append(CapacityRow(f"weekends(group={cname}, window={i}, weekday={wd})", cs, ones(cs),
-                                            hi=int(cap)))
-            # any weekend day: each weekend worked gives at most its days
-            days = [d for grp in window for d in grp]
-            cs, _ = cols_of(days)
-            if len(cs):
-                cap = sum(min(k * max(len(grp) for grp in window), int(works_day[a, days].sum()))
-                          for a in members)
-                rows.append(CapacityRow(f"weekend_days(group={cname}, window={i})", cs, ones(cs), hi=int(cap)))
-    return rows
+        for rule in HARD_RULES:
+            rule.horizon_rows(rc, cs, ss)
+    for rule in HARD_RULES:
+        rule.group_rows(rc)
+    return rc.rows
 
 
 def slot_values(fp: FlatProblem, cover: CoverProblem, cols: Stage1Columns,

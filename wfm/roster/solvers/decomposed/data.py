@@ -19,7 +19,7 @@ import numpy as np
 
 from wfm.exceptions import InvalidParameterError
 from wfm.roster.models import Contract, RosterProblem, ShiftTemplate
-from wfm.roster.rules.hard import weekend_groups
+from wfm.roster.rules.calendar import weekend_groups, weeks
 from wfm.roster.timeline import Timeline
 
 __all__ = ["Variant", "FlatProblem", "flatten"]
@@ -58,6 +58,7 @@ class FlatProblem:
     locked: list[dict[int, int | None]]  # per agent: day -> shift index or None (day off)
     weekend_groups: list[list[int]]  # days of each calendar weekend (the checker's grouping)
     tags: list[set[str]] = field(default_factory=list)
+    weeks: list[list[int]] = field(default_factory=list)  # days of each calendar week (the checker's weeks)
     # the pricers' contract graphs (wfm.roster.solvers.decomposed.contract_graph), built once: they read the rules
     # and the
     # calendar, never the weights, so a copy of this problem with other weights shares them
@@ -73,13 +74,13 @@ class FlatProblem:
 
     @property
     def n_weeks(self) -> int:
-        return (self.n_days + 6) // 7
+        return len(self.weeks)
 
     def week_days(self, w: int) -> range:
-        return range(7 * w, min(7 * w + 7, self.n_days))
+        return range(self.weeks[w][0], self.weeks[w][-1] + 1)
 
     def full_week(self, w: int) -> bool:
-        return 7 * w + 7 <= self.n_days
+        return len(self.weeks[w]) == 7
 
 
 def flatten(problem: RosterProblem) -> FlatProblem:
@@ -162,7 +163,7 @@ def flatten(problem: RosterProblem) -> FlatProblem:
                        paid=paid, start_min=start_min, end_min=end_min, usable=usable, variants=variants,
                        contracts=contracts, agent_contract=agent_contract, available=available,
                        allowed=allowed, locked=locked, weekend_groups=weekend_groups(problem),
-                       tags=[set(s.tags) for s in shifts])
+                       tags=[set(s.tags) for s in shifts], weeks=weeks(problem))
 
 
 def _variants(tl: Timeline, d: int, tpl: ShiftTemplate, wanted: np.ndarray) -> list[Variant]:

@@ -12,7 +12,6 @@ import numpy as np
 
 from wfm.exceptions import InvalidParameterError, NoSolutionError
 from wfm.roster.models import Assignment, Penalty, Period, RosterSolution
-from wfm.roster.rules.hard import weeks
 from wfm.roster.rules.soft import shortfall_cost
 from wfm.roster.solvers.decomposed.covering import CapacityRow, CoverProblem, interval_cost, solve_cover
 from wfm.roster.solvers.decomposed.covering_rows import Stage1Columns
@@ -154,10 +153,10 @@ def penalties(fp: FlatProblem, shift: np.ndarray, coverage: np.ndarray) -> list[
         for a, agent in enumerate(p.agents):
             if not fp.contracts[fp.agent_contract[a]].shift_start_consistency:
                 continue
-            for week in weeks(fp.n_days):
+            for i, week in enumerate(fp.weeks):
                 hs = {fp.shifts[shift[a, d]].start for d in week if shift[a, d] >= 0}
                 if len(hs) > 1:
-                    out.append(Penalty(name=f"start_mix(agent={agent.id}, week={week[0] // 7})",
+                    out.append(Penalty(name=f"start_mix(agent={agent.id}, week={i})",
                                        rule="start_consistency", amount=len(hs) - 1,
                                        cost=(len(hs) - 1) * w.start_consistency))
     return out

@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 
 from wfm.exceptions import InfeasibleError, NoSolutionError
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.decomposed.agent_model import RULES, AgentModel
+from wfm.roster.solvers.decomposed.agent_model import AgentModel
 from wfm.roster.solvers.decomposed.covering import integer_scale, interval_cost
 from wfm.roster.solvers.decomposed.data import FlatProblem
 
@@ -99,8 +99,7 @@ class AgentPricer:
         wide = np.broadcast_to(fp.usable, (len(fp.contracts), fp.n_days, fp.n_shifts))
         st = AgentModel(fp, np.zeros(wide.shape, dtype=np.int64), [a], wide, None, None, None)
         st.variables()
-        for rule in RULES:
-            getattr(st, rule)()
+        st.hard_rules()
         w = fp.problem.weights
         personal = st.preference_terms(w.preference) + st.start_consistency_terms(w.start_consistency)
         self.scale = scale or 100 * integer_scale([wt for wt, _ in personal] + list(w.shortfall)

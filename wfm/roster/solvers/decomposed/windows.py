@@ -31,7 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.decomposed.agent_model import RULES, AgentModel, personal_cost
+from wfm.roster.solvers.decomposed.agent_model import AgentModel, personal_cost
 from wfm.roster.solvers.decomposed.covering import integer_scale, interval_cost
 from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.solvers.decomposed.pricing import Fairness, counts_for, fairness_members
@@ -76,8 +76,7 @@ class _Window:
     def variables(self) -> None:
         self.st.variables()
         self.work = {k: x for k, x in self.st.work.items() if k[1] in self.days and not isinstance(x, int)}
-        for rule in RULES:
-            getattr(self.st, rule)()
+        self.st.hard_rules()
 
     def break_counts(self) -> None:
         """Agents per break variant of each (day, shift): they sum to the agents working it."""

@@ -1,20 +1,22 @@
 """The CP-SAT roster model and ``solve``.
 
-The model reads in one order: data → variables ``work[a, d, s]`` (agent ``a`` works shift ``s`` on day
-``d``) and ``on[a, d]`` (agent works that day) → hard rules (:mod:`wfm.roster.rules.hard`, one named function
-each) → soft rules (:mod:`wfm.roster.rules.soft`, weighted penalty terms with business names) → objective →
-parameters → solve → extract. The same model serves call-centre interval cover and shift-type cover.
-"""
+The model reads in one order: data → variables ``work[a, d, s]`` (agent ``a`` works shift ``s`` on day ``d``) and
+``on[a, d]`` (agent works that day) → hard rules (:data:`wfm.roster.rules.HARD_RULES`, one module each, through the
+:class:`~wfm.roster.rules.base.CpContext` this model implements) → soft rules (:mod:`wfm.roster.rules.soft`,
+weighted penalty terms with business names) → objective → parameters → solve → extract. The same model serves
+call-centre interval cover and shift-type cover."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.models import Assignment, Penalty, Period, RosterProblem, RosterSolution
-from wfm.roster.rules.hard import HARD_RULES, REDUNDANT
+from wfm.roster.models import Agent, Assignment, Contract, Penalty, Period, RosterProblem, RosterSolution
+from wfm.roster.rules import HARD_RULES
+from wfm.roster.rules.calendar import weekend_groups, weeks
 from wfm.roster.rules.soft import SOFT_RULES
 from wfm.roster.timeline import Timeline
 
@@ -44,7 +46,11 @@ class RosterModel:
         self.contracts = [problem.contract_of(a) for a in problem.agents]
         self.shift_index = {t.id: s for s, t in enumerate(self.shifts)}
         self.n_days = problem.horizon.days
+        self.agent_indices = range(len(self.agents))
+        self.weeks = weeks(problem)
+        self.weekends = weekend_groups(problem)
         self.explain = explain
+        self.clash_rows = "pairs"  # one row per rule and pair (wfm.roster.rules.rest says why)
         self.req_scale = 1 if all(float(c.agents).is_integer() for c in self.timeline.requirements.values()) \
             else 100
         self.model = cp_model.CpModel()
@@ -74,11 +80,11 @@ class RosterModel:
                 self.model.add(sum(xs) == self.on[a, d])
         # -- hard rules ------------------------------------------------------------------------------
         for rule in HARD_RULES:
-            rule(self)
+            rule.cp(self)
         if not explain:
             # implied by the rules, so left out when the rules themselves are being relaxed one by one
-            for cut in REDUNDANT:
-                cut(self)
+            for rule in HARD_RULES:
+                rule.cuts(self)
             if symmetry:
                 self._break_symmetry()
         # -- soft rules and objective ----------------------------------------------------------------
@@ -98,8 +104,46 @@ class RosterModel:
             self.guards[key] = self.model.new_bool_var(f"assume{key}")
         return [self.guards[key]]
 
+    # -- the CpContext the hard rules are written against (wfm.roster.rules.base) ------------------------
+    def contract(self, a: int) -> Contract:
+        return self.contracts[a]
+
+    def agent(self, a: int) -> Agent:
+        return self.agents[a]
+
+    def day_of(self, date: dt.date) -> int:
+        return self.problem.horizon.day_of(date)
+
+    def day_on(self, a: int, d: int) -> cp_model.IntVar:
+        return self.on[a, d]
+
+    def day_literal(self, a: int, d: int) -> cp_model.IntVar:
+        return self.on[a, d]
+
+    def shift_var(self, a: int, d: int, s: int) -> cp_model.IntVar | None:
+        return self.work.get((a, d, s))
+
+    def day_shifts(self, a: int, d: int) -> list[int]:
+        return [s for s in range(len(self.shifts)) if (a, d, s) in self.work]
+
+    def gap_minutes(self, d: int, s1: int, s2: int) -> float:
+        """Minutes from the end of shift ``s1`` on day ``d`` to the start of ``s2`` on day ``d + 1``."""
+        gap = self.timeline.shift_start(d + 1, self.shifts[s2]) - self.timeline.shift_end(d, self.shifts[s1])
+        return gap.total_seconds() / 60
+
+    def false(self) -> Any:
+        return self.model.new_constant(0) == 1
+
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        return self.model.new_bool_var(name)
+
+    def touch(self, days: Iterable[int]) -> bool:
+        return True  # every day of the monolithic model is free
+
     def add(self, constraint: Any, rule: str, a: int, d: int | None = None) -> None:
         """Add a hard constraint belonging to rule group (rule, agent, day)."""
+        if constraint is True:
+            return
         ct = self.model.add(constraint)
         lits = self.guard(rule, a, d)
         if lits:
