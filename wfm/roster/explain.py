@@ -1,6 +1,6 @@
 """Explain an infeasible roster problem: which agents, rules and days clash.
 
-No hard rule ties two agents together. Every function of :data:`wfm.roster.rules.hard.HARD_RULES` loops over
+No hard rule ties two agents together. Every rule of :data:`wfm.roster.rules.HARD_RULES` loops over
 the agents and states a constraint on one agent's own ``work[a, d, s]`` / ``on[a, d]`` (leave, allowed and
 capped shifts, locks, paid minutes, working days and days off, runs, rest, successions, tags, weekends), and
 the one constraint the model adds across variables — at most one shift a day — is per agent too. What ties
