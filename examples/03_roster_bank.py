@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt
 from wfm.datasets import load_bank_arrivals, load_bank_calls
 from wfm.erlang import estimate_aht, requirements
 from wfm.forecast import forecast
-from wfm.roster import Agent, Horizon, RosterProblem, check, requirements_from_frame, solve
+from wfm.roster import Agent, Horizon, check, solve, staffing_handoff
 from wfm.roster.instances import OPEN_HOUR, call_centre_contracts, call_centre_shifts
 
 OUT = Path(os.environ.get("WFM_EXAMPLES_OUT", "out"))
@@ -64,8 +64,9 @@ need = float(req.agents.sum())  # agent-intervals over the two weeks
 per_agent = 2 * (0.7 * 5 * 16 + 0.3 * 50)  # on-phone intervals an average agent gives in two weeks
 n_agents = math.ceil(need / per_agent / 0.95)
 agents = [Agent(id=f"A{i:03d}", contract="PT" if i % 10 < 3 else "FT") for i in range(n_agents)]
-problem = RosterProblem(name="bank-2-weeks", horizon=horizon, shifts=shifts, contracts=contracts, agents=agents,
-                        requirements=requirements_from_frame(req.assign(aht=aht), horizon), weekend_days=[4, 5])
+# the hand-off carries the 80/20 target the staffing used, so the projected service level below uses it too
+problem = staffing_handoff(req.assign(aht=aht), horizon).problem(
+    name="bank-2-weeks", shifts=shifts, contracts=contracts, agents=agents, weekend_days=[4, 5])
 print(f"{n_agents} agents ({sum(a.contract == 'PT' for a in agents)} part-time), {len(shifts)} shift templates: "
       + ", ".join(s.id for s in shifts))
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from wfm.roster import SolveStatus, check
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roster.md"
 
 
@@ -15,8 +19,12 @@ def test_doc_example_runs() -> None:
     for block in blocks:
         exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own documentation
     solution, problem = namespace["solution"], namespace["problem"]
-    assert solution.status in ("OPTIMAL", "FEASIBLE")
+    assert solution.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    report = check(problem, solution)  # the documented roster keeps every hard rule and prices as reported
+    assert report.ok, str(report)
+    assert solution.objective == pytest.approx(report.objective)
     assert len(solution.coverage_frame(problem)) == 7 * 14
     # the solving example: progress ends with the final roster, options solve the same problem
     assert namespace["events"][-1].stage == "done"
-    assert namespace["same"].status in ("OPTIMAL", "FEASIBLE")
+    assert namespace["same"].status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert check(problem, namespace["same"]).ok
