@@ -32,7 +32,8 @@ def test_coverage_cost_equals_the_bid_free_roster(award: Award) -> None:
 
 def test_points_stage_is_optimal_and_every_stage_reported(award: Award) -> None:
     stages = {s.stage: s for s in award.stages}
-    assert list(stages) == ["coverage", "points", "fairness", "tie_break"]
+    assert list(stages) == ["coverage", "points_slots", "points", "fairness", "tie_break"]
+    assert stages["points_slots"].objective <= stages["points"].objective  # exchanges are one kind of roster
     assert stages["points"].status == "OPTIMAL" and award.points == award.points_bound == stages["points"].objective
     assert award.points == sum(award.charges.values())
 
