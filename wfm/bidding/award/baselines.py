@@ -46,8 +46,9 @@ def serial_dictatorship(problem: RosterProblem, bids: Sequence[HeldBid], order: 
                         baseline: RosterSolution, coverage_tolerance: float = 0.0, time_limit_s: float = 60.0,
                         seed: int = 0, name: str = "serial dictatorship", slots: bool = True) -> Award:
     """Award ``bids`` by serial dictatorship in ``order`` (see the module docstring), keeping ``baseline``'s cost
-    (times ``1 + coverage_tolerance``) as the cap; ``slots``: picks are exchanges of ``baseline``'s slots. Denied bids are marked ``outbid`` / ``crowded_out``
-    without figures (``proven`` False): the baseline does not explain."""
+    (times ``1 + coverage_tolerance``) as the cap; with ``slots``, picks are exchanges of ``baseline``'s slots.
+    Denied bids are marked ``outbid`` / ``crowded_out`` without figures (``proven`` False): the baseline does
+    not explain."""
     if set(order) != {a.id for a in problem.agents}:
         raise InvalidParameterError("`order` must list every agent of the problem once", field="order",
                                     value=len(order))
