@@ -185,8 +185,11 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         am.model.maximize(am.points_expr())
         out2 = am.run(options, time_limit_s=budget.points_full * share)
         if slot_out.found and (not out2.found or (out2.objective or 0) < (slot_out.objective or 0)):
+            # the full model found nothing better (or nothing at all, then no bound either: every bid's points
+            # is the only safe one — the slot stage's bound covers slot exchanges, not every roster)
+            bound = out2.bound if out2.found and out2.bound is not None else float(sum(am.points))
             out2 = Outcome(status="FEASIBLE", values=slot_out.values, objective=slot_out.objective,
-                           bound=out2.bound, time_s=out2.time_s, work_s=out2.work_s)
+                           bound=bound, time_s=out2.time_s, work_s=out2.work_s)
         if not out2.found:  # pragma: no cover - the hint is a feasible solution
             raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s",
                                   value=time_limit_s)
@@ -197,7 +200,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
             if found > round(out2.objective or 0):
                 out2 = Outcome(status="FEASIBLE", values=values, objective=float(found), bound=out2.bound,
                                time_s=out2.time_s, work_s=out2.work_s)
-            if found >= math.floor((out2.bound or 0) + 1e-6):
+            if out2.bound is not None and found >= math.floor(out2.bound + 1e-6):
                 out2.status = "OPTIMAL"  # the neighbourhood search met the full model's bound
         stages.append(_stage("points", out2))
     best = out2
