@@ -32,7 +32,8 @@ def test_coverage_cost_equals_the_bid_free_roster(award: Award) -> None:
 
 def test_points_stage_is_optimal_and_every_stage_reported(award: Award) -> None:
     stages = {s.stage: s for s in award.stages}
-    assert list(stages) == ["coverage", "points", "fairness", "tie_break"]
+    assert list(stages) == ["coverage", "points_slots", "points", "fairness", "tie_break"]
+    assert stages["points_slots"].objective <= stages["points"].objective  # exchanges are one kind of roster
     assert stages["points"].status == "OPTIMAL" and award.points == award.points_bound == stages["points"].objective
     assert award.points == sum(award.charges.values())
 
@@ -155,3 +156,31 @@ def test_neighbourhood_search_only_improves_and_keeps_the_cap() -> None:
     assert am.value(values, am.cost) <= cap
     roster = roster_from_values(am, values, base, 0.0)
     assert check(p, roster).ok and check(p, roster).objective <= cap / am.scale
+
+
+def test_slot_exchange_keeps_every_slot_and_the_cover() -> None:
+    from wfm.bidding.award.engine import roster_from_values
+    from wfm.bidding.award.model import AwardModel, SolveOptions
+    from wfm.bidding.award.slots import keep_slots, slot_counts
+    from wfm.roster import solve
+
+    p = problem()
+    base = solve(p, time_limit_s=5, workers=1)
+    am = AwardModel(p, bids())
+    options = SolveOptions(seed=0)
+    done = am.complete(base, options, time_limit_s=5)
+    am.cap_cost(round(done.objective or 0))
+    counts = keep_slots(am, done.values)
+    assert sum(counts.values()) == len(base.assignments)
+    am.hint(done.values)
+    am.model.maximize(am.points_expr())
+    out = am.run(options, time_limit_s=5)
+    assert out.optimal and (out.objective or 0) >= am.value(done.values, am.points_expr())
+    assert slot_counts(am, out.values) == counts  # the same (day, shift) head-counts, other agents
+    roster = roster_from_values(am, out.values, base, 0.0)
+    report = check(p, roster)
+    assert report.ok and report.objective <= check(p, base).objective
+    cover = {x.name: x.cost for x in report.penalties if x.rule.startswith("shift_")}
+    assert cover == {x.name: x.cost for x in base.penalties if x.rule.startswith("shift_")}
+    # a bid the posted slots cannot carry (A01 must work the first Wednesday) stays denied
+    assert not am.value(out.values, am.won[0])

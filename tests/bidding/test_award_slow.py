@@ -28,7 +28,8 @@ def round_60(tmp_path_factory):
         rounds.submit_many("R60", items, keys={a: f"k-{a}" for a in items})
         rounds.close("R60")
         bids = rounds.open_bids("R60")
-        award = award_round(ledger, "R60", time_limit_s=60, seed=0, explain_time_s=60, resolve_ties=False)
+        # a 40 s budget (not the benchmark's 60 s) keeps the module's setup cheaper; the checks are the same
+        award = award_round(ledger, "R60", time_limit_s=40, seed=0, explain_time_s=30, resolve_ties=False)
         balances = {b.agent: b for b in ledger.balances()}
     return problem, bids, award, balances
 
@@ -55,9 +56,25 @@ def test_end_to_end_60_agents(round_60) -> None:
     assert all(p.points >= 1 for p in clearing_prices(award))
 
 
+def test_points_stages_reported_honestly(round_60) -> None:
+    problem, _, award, _ = round_60
+    stages = {s.stage: s for s in award.stages}
+    slots, points = stages["points_slots"], stages["points"]
+    # the full model starts from the best slot exchange, so it never awards fewer points
+    assert slots.objective <= points.objective == award.points <= award.points_bound
+    assert slots.objective <= slots.bound and points.objective <= points.bound
+    for s in (slots, points):
+        assert s.status != "OPTIMAL" or s.objective >= s.bound
+    if points.status != "OPTIMAL":
+        # unproven points: no explanation may claim a proven figure
+        assert not any(r.proven for r in award.results if r.reason in ("outbid", "crowded_out"))
+
+
 def test_proven_points_to_win_hold_on_reaward(round_60) -> None:
     problem, bids, award, _ = round_60
     proven = [r for r in award.results if r.reason == "outbid" and r.proven][:2]
+    if not proven:
+        pytest.skip("no proven outbid bid at this size: the points stage ends unproven (see docs/bidding.md)")
     for r in proven:
         for points, wins in ((r.points_to_win, True), (r.points_to_win - 1, False)):
             if points < 1:

@@ -4,6 +4,10 @@ Agents take turns in a fixed order (seniority: earlier ``hire_date`` first; or a
 in turn is granted its bids, highest points first, as long as the roster can still honour them together
 with everything granted before — checked by the award model itself (every hard rule, the same coverage cap,
 all earlier grants forced). A check that finds no roster within its time share counts as "cannot honour".
+
+With ``slots`` (the default) the roster is the bid-free roster's posted slots exchanged among agents
+(:mod:`wfm.bidding.award.slots`): how the commercial suites award, and like for like with the award's
+``points_slots`` stage. Without it any roster under the cap may honour a pick.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Sequence
 from wfm.bidding.award.engine import roster_from_values, what_item
 from wfm.bidding.award.model import AwardModel, SolveOptions
 from wfm.bidding.award.results import Award, BidResult, StageReport
+from wfm.bidding.award.slots import keep_slots
 from wfm.bidding.models import HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError
 from wfm.roster.checker import check
@@ -39,10 +44,11 @@ def random_order(problem: RosterProblem, seed: int) -> list[str]:
 
 def serial_dictatorship(problem: RosterProblem, bids: Sequence[HeldBid], order: Sequence[str], *,
                         baseline: RosterSolution, coverage_tolerance: float = 0.0, time_limit_s: float = 60.0,
-                        seed: int = 0, name: str = "serial dictatorship") -> Award:
+                        seed: int = 0, name: str = "serial dictatorship", slots: bool = True) -> Award:
     """Award ``bids`` by serial dictatorship in ``order`` (see the module docstring), keeping ``baseline``'s cost
-    (times ``1 + coverage_tolerance``) as the cap. Denied bids are marked ``outbid`` / ``crowded_out``
-    without figures (``proven`` False): the baseline does not explain."""
+    (times ``1 + coverage_tolerance``) as the cap; with ``slots``, picks are exchanges of ``baseline``'s slots.
+    Denied bids are marked ``outbid`` / ``crowded_out`` without figures (``proven`` False): the baseline does
+    not explain."""
     if set(order) != {a.id for a in problem.agents}:
         raise InvalidParameterError("`order` must list every agent of the problem once", field="order",
                                     value=len(order))
@@ -55,6 +61,8 @@ def serial_dictatorship(problem: RosterProblem, bids: Sequence[HeldBid], order: 
                               value=time_limit_s)
     cap = math.floor(round(done.objective or 0) * (1 + coverage_tolerance) + 1e-6)
     am.cap_cost(cap)
+    if slots:
+        keep_slots(am, done.values)
     am.model.clear_objective()
     values = done.values
     rank = {a: r for r, a in enumerate(order)}

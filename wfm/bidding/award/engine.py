@@ -6,7 +6,12 @@
    breaks placed at best) times ``1 + coverage_tolerance`` is the cap no later stage may exceed. The checker's
    score of R1 is the baseline the award is compared with.
 2. **points** — the roster model plus one literal per bid (:mod:`wfm.bidding.award.model`), cost capped,
-   maximise the points of the awarded bids (exchange items at their posted price), started from R1.
+   maximise the points of the awarded bids (exchange items at their posted price), in two steps:
+   ``points_slots`` — agents exchange R1's slots (its per-(day, shift, skill group) head-counts and break
+   placements kept, so cover is R1's exactly; :mod:`wfm.bidding.award.slots`), started from R1, the way the
+   commercial suites award the lines of a posted schedule; then ``points`` — the full model (any roster under
+   the cap) started from that exchange, with a neighbourhood search when unproven. Its bound is the bound of
+   the award; the slot stage's bound only covers exchanges of R1's slots.
 3. **fairness** — keep stage 2's points, maximise the least share of its bid points any bidding agent wins
    (over agents with at least one item their own rules allow), then the sum of the shares (so that an agent
    who can win nothing does not leave the others' shares to chance). The stage's objective is
@@ -32,6 +37,7 @@ from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, for
 from wfm.bidding.award.lns import improve_points
 from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions
 from wfm.bidding.award.results import Award, BidResult, StageReport
+from wfm.bidding.award.slots import keep_slots
 from wfm.bidding.models import BidItem, HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError
 from wfm.limits import check_number
@@ -53,7 +59,8 @@ class Budget:
     coverage: float = 0.4
     complete: float = 0.05
     points: float = 0.3
-    points_full: float = 0.5  # of the points share: the full model; the rest, the neighbourhood search
+    points_slots: float = 0.5  # of the points share: exchanges of the bid-free roster's slots first
+    points_full: float = 0.5  # of the rest of the points share: the full model; the rest, the neighbourhood search
     fairness: float = 0.125
     tie_break: float = 0.125
 
@@ -168,10 +175,21 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     capped = am.model.clone()
     # -- stage 2: points ----------------------------------------------------------------------------------
     if not weighted:
-        am.hint(done.values)
-        am.model.maximize(am.points_expr())
         share = budget.points * time_limit_s
+        # 2a: agents exchange the bid-free roster's slots (its staffing plan and breaks kept, so cover is R1's)
+        slot_out = _slot_stage(am, done.values, options, budget.points_slots * share)
+        stages.append(_stage("points_slots", slot_out))
+        share *= 1 - budget.points_slots
+        # 2b: the full model (any roster under the cap), started from the best slot exchange
+        am.hint(slot_out.values if slot_out.found else done.values)
+        am.model.maximize(am.points_expr())
         out2 = am.run(options, time_limit_s=budget.points_full * share)
+        if slot_out.found and (not out2.found or (out2.objective or 0) < (slot_out.objective or 0)):
+            # the full model found nothing better (or nothing at all, then no bound either: every bid's points
+            # is the only safe one — the slot stage's bound covers slot exchanges, not every roster)
+            bound = out2.bound if out2.found and out2.bound is not None else float(sum(am.points))
+            out2 = Outcome(status="FEASIBLE", values=slot_out.values, objective=slot_out.objective,
+                           bound=bound, time_s=out2.time_s, work_s=out2.work_s)
         if not out2.found:  # pragma: no cover - the hint is a feasible solution
             raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s",
                                   value=time_limit_s)
@@ -182,7 +200,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
             if found > round(out2.objective or 0):
                 out2 = Outcome(status="FEASIBLE", values=values, objective=float(found), bound=out2.bound,
                                time_s=out2.time_s, work_s=out2.work_s)
-            if found >= math.floor((out2.bound or 0) + 1e-6):
+            if out2.bound is not None and found >= math.floor(out2.bound + 1e-6):
                 out2.status = "OPTIMAL"  # the neighbourhood search met the full model's bound
         stages.append(_stage("points", out2))
     best = out2
@@ -247,6 +265,22 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
                  cap=cap / am.scale, cost=report.objective, points=points, points_bound=max(points, p2_bound),
                  min_share=min(shares.values()) if shares else 1.0, stages=stages, results=results,
                  charges={r.bid: r.charge for r in results if r.awarded}, roster=roster)
+
+
+def _slot_stage(am: AwardModel, values: list[int], options: SolveOptions, time_limit_s: float) -> Outcome:
+    """Most points over exchanges of the slots of solution ``values`` (R1), cost capped (:mod:`.slots`).
+
+    Solved on a copy of the model: the later stages keep the full model, where any capped roster is allowed.
+    """
+    full = am.model
+    am.model = full.clone()
+    try:
+        keep_slots(am, values)
+        am.hint(values)
+        am.model.maximize(am.points_expr())
+        return am.run(options, time_limit_s=time_limit_s)
+    finally:
+        am.model = full
 
 
 def _weighted_stage(am: AwardModel, hint: list[int], options: SolveOptions, time_limit_s: float) -> tuple[Outcome, int]:
