@@ -135,7 +135,8 @@ def _replan(fp: FlatProblem, plan_: Plan, seconds: float, options: SolveOptions,
                                lp_time_limit_s=max(deadline - time.perf_counter(), 0.01))
 
     return replan_construct(fp, _placement_order(fp, options.seed), (plan_.cover, plan_.cols, plan_.result),
-                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed, deadline=deadline)
+                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed, deadline=deadline,
+                            net=options.reproducible)
 
 
 def _sweep_seed(fp: FlatProblem, seconds: float, options: SolveOptions, budget: Budget) -> Roster:
