@@ -14,7 +14,11 @@ from __future__ import annotations
 import dataclasses
 import time
 
-__all__ = ["Budget", "BudgetShares", "DEFAULT_SHARES"]
+__all__ = ["Budget", "BudgetShares", "DEFAULT_SHARES", "NET_SLACK_S"]
+
+# stages stop 0.05-0.25 s before a deadline (the monolithic greedy keeps ``margin_s``); a clock this close to
+# the safety net means some stage may have been cut by it
+NET_SLACK_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +102,7 @@ class Budget:
         self.time_limit_s = float(time_limit_s)
         self.shares = shares
         self.t0 = time.perf_counter()
+        self.safety_factor = float(safety_factor)
         # a reproducible solve's budgets are nominal; its clock only stops a machine far slower than usual
         self.deadline = self.t0 + self.time_limit_s * safety_factor
 
@@ -123,6 +128,12 @@ class Budget:
         if cap is not None:
             s = min(s, self.share(cap))
         return s if nominal else min(s, self.left())
+
+    def net_reached(self) -> bool:
+        """Whether a reproducible solve's clock came within ``NET_SLACK_S`` of its safety net: some stage may
+        then have been stopped by the clock rather than by its work budget, so the roster may depend on the
+        machine's load (always False for a wall-clock solve, whose limit is the promise itself)."""
+        return self.safety_factor > 1.0 and time.perf_counter() >= self.deadline - NET_SLACK_S
 
     def sub_deadline(self, seconds: float) -> float:
         """Absolute ``perf_counter`` time ``seconds`` from now, never past the solve's deadline."""

@@ -38,7 +38,10 @@ def make_cp_solver(*, time_limit_s: float, workers: int = 1, seed: int = 0, log:
         Bound the search by deterministic time, so one seed gives one answer on a loaded machine too.
     deadline:
         Absolute ``time.perf_counter()`` time no search may pass (the caller's wall-clock promise); it
-        overrides the safety net.
+        overrides the safety net. With ``deterministic`` it *is* the safety net (the solve's, at
+        ``reproducible_safety`` times its limit): a per-call net of ``safety_factor`` times a small budget was
+        hit on a loaded machine (2 cores, load 9: one process gets a fifth of a core), and a search cut by the
+        clock is not reproducible.
     parameters:
         Further ``SatParameters`` fields (``linearization_level=2``, ``symmetry_level=0``, ...).
     """
@@ -53,7 +56,8 @@ def make_cp_solver(*, time_limit_s: float, workers: int = 1, seed: int = 0, log:
     else:
         wall = time_limit_s
     if deadline is not None:
-        wall = min(wall, deadline - time.perf_counter())
+        left = deadline - time.perf_counter()
+        wall = left if deterministic else min(wall, left)
     p.max_time_in_seconds = float(max(wall, _MIN_LIMIT_S))
     for name, value in parameters.items():
         setattr(p, name, value)

@@ -44,7 +44,9 @@ class SolveOptions:
         rounds) instead of the clock, so one seed gives one roster on any machine, loaded or not. The limit
         is then nominal: about ``time_limit_s`` on an idle machine, and the wall clock only a safety net at
         ``shares.reproducible_safety`` (10) times it on a loaded one (2 cores shared by 7 processes ran
-        reproducible solves at 4-6 times their limit). Without it ``time_limit_s`` is wall
+        reproducible solves at 4-6 times their limit). A solve that reaches the net is cut by the clock and
+        is then not reproducible: ``solution.info["safety_net_hit"]`` says so (False when it was not).
+        Without it ``time_limit_s`` is wall
         clock, also with one worker.
     progress:
         Called with a :class:`~wfm.progress.Progress` event at each stage boundary and improvement.
@@ -91,6 +93,20 @@ class SolveOptions:
         clock is only a safety net, ``shares.reproducible_safety`` times the limit."""
         return Budget(self.time_limit_s, self.shares,
                       safety_factor=self.shares.reproducible_safety if self.reproducible else 1.0)
+
+    def note_safety_net(self, solution: RosterSolution, budget: Budget) -> None:
+        """In reproducible mode, record in ``solution.info["safety_net_hit"]`` whether the clock came to the
+        safety net (``shares.reproducible_safety`` times the limit): a stage it cut stopped on the machine's
+        load, not on its work, so that roster is *not* reproducible (logged too; raise the factor through
+        ``shares`` on a slower machine)."""
+        if not self.reproducible:
+            return
+        hit = budget.net_reached()
+        solution.info["safety_net_hit"] = hit
+        if hit and self.log:
+            print(f"[roster] reproducible solve reached its safety net ({budget.safety_factor:g} x "
+                  f"{self.time_limit_s:g} s): a stage was stopped by the clock, this roster may differ "
+                  "on another run", flush=True)
 
     def report(self, stage: str, budget: Budget, objective: float | None = None,
                bound: float | None = None) -> None:

@@ -307,19 +307,22 @@ def stage2_cost(fp: FlatProblem, slots: np.ndarray, value_under: np.ndarray, val
 
 def place_agent(fp: FlatProblem, shift: np.ndarray, a: int, target: np.ndarray, open_mask: np.ndarray,
                 wide_mask: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *, budget: float,
-                seed: int, days_on: np.ndarray | None = None) -> np.ndarray:
+                seed: int, days_on: np.ndarray | None = None, safety_deadline: float | None = None) -> np.ndarray:
     """``shift`` with agent ``a`` placed: on its planned days (when ``days_on`` is given), then on the opened
-    shifts, then on every usable shift; raises when its own rules admit no roster."""
+    shifts, then on every usable shift; raises when its own rules admit no roster. ``safety_deadline``
+    (``time.perf_counter()``; reproducible mode) replaces each solve's own wall-clock net of about four times
+    ``budget``, which a loaded machine reaches."""
     new, status = None, cp_model.UNKNOWN
     if days_on is not None:
         new, status = _solve_agents(fp, shift, [a], target, open_mask, value_under, value_over,
-                                    time_limit_s=budget, workers=1, seed=seed, hint=False, days_on=days_on)
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False, days_on=days_on,
+                                    deadline=safety_deadline)
     if new is None:
         new, status = _solve_agents(fp, shift, [a], target, open_mask, value_under, value_over,
-                                    time_limit_s=budget, workers=1, seed=seed, hint=False)
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False, deadline=safety_deadline)
     if new is None:  # the opened shifts cannot carry this agent's contract: every usable shift
         new, status = _solve_agents(fp, shift, [a], target, wide_mask, value_under, value_over,
-                                    time_limit_s=budget, workers=1, seed=seed, hint=False)
+                                    time_limit_s=budget, workers=1, seed=seed, hint=False, deadline=safety_deadline)
     if new is None:
         if status == cp_model.INFEASIBLE:
             raise InfeasibleError(
@@ -359,9 +362,10 @@ def agent_personal_cost(fp: FlatProblem, a: int, row: np.ndarray) -> float:
 def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slots: np.ndarray,
                   open_mask: np.ndarray, value_under: np.ndarray, value_over: np.ndarray, *,
                   time_limit_s: float, workers: int, seed: int, hint: bool, deterministic: bool = True,
-                  days_on: np.ndarray | None = None,
-                  window: set[int] | None = None) -> tuple[np.ndarray | None, int]:
-    """Re-roster ``agents`` (on the ``window`` days only, if given) with everyone else fixed.
+                  days_on: np.ndarray | None = None, window: set[int] | None = None,
+                  deadline: float | None = None) -> tuple[np.ndarray | None, int]:
+    """Re-roster ``agents`` (on the ``window`` days only, if given) with everyone else fixed (``deadline``:
+    the wall-clock net of a deterministic solve, default about four times ``time_limit_s``).
 
     Returns the new roster, or ``None`` when CP-SAT found nothing, and the CP-SAT status.
     """
@@ -374,7 +378,7 @@ def _solve_agents(fp: FlatProblem, shift: np.ndarray, agents: Sequence[int], slo
     # deterministic: a deterministic-time budget, so the same seed gives the same roster on any machine
     # (the wall-clock limit is only a safety net)
     solver = make_cp_solver(time_limit_s=max(time_limit_s, 0.05), workers=workers, seed=seed,
-                            deterministic=deterministic)
+                            deterministic=deterministic, deadline=deadline)
     status = solver.solve(st.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status

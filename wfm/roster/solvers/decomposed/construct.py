@@ -125,8 +125,9 @@ def _placement_order(fp: FlatProblem, seed: int) -> np.ndarray:
 def _replan(fp: FlatProblem, plan_: Plan, seconds: float, options: SolveOptions, budget: Budget):  # noqa: ANN202
     """Placement with re-planning (:func:`replan_construct`), its rounds' box searches solved like the plan."""
     # the finish keeps its reserve: past this the construction gives way to the greedy roster
-    deadline = budget.deadline - budget.seconds("finish", floor=budget.share("finish_min_s"), cap="finish_cap_s",
-                                                nominal=True)
+    # (reproducible: the safety net itself, so that a construction it cuts is reported as cut)
+    deadline = budget.deadline - (0.0 if options.reproducible else budget.seconds(
+        "finish", floor=budget.share("finish_min_s"), cap="finish_cap_s", nominal=True))
 
     def solve_round(cover, limit):  # noqa: ANN001, ANN202 - the replan callback
         return solve_cover_box(cover, limit, workers=options.n_workers, seed=options.seed, engine=_ROUND_ENGINE,
@@ -134,7 +135,8 @@ def _replan(fp: FlatProblem, plan_: Plan, seconds: float, options: SolveOptions,
                                lp_time_limit_s=max(deadline - time.perf_counter(), 0.01))
 
     return replan_construct(fp, _placement_order(fp, options.seed), (plan_.cover, plan_.cols, plan_.result),
-                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed, deadline=deadline)
+                            solve_round, slot_values, time_limit_s=seconds, seed=options.seed, deadline=deadline,
+                            net=options.reproducible)
 
 
 def _sweep_seed(fp: FlatProblem, seconds: float, options: SolveOptions, budget: Budget) -> Roster:
@@ -199,7 +201,8 @@ def _columns(problem: RosterProblem, fp: FlatProblem, plan_: Plan, seconds: floa
         # dynamic programming, plus the master LP), the clock only a safety net
         n_classes = len(agent_classes(cover_only))
         per_class = _DP_CLASS_S if sweep_seed else _CPSAT_CLASS_S
-        max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), 4 * share
+        # (the clock: the solve's safety net alone; 4 times the share was hit on a loaded machine)
+        max_rounds, share = max(1, int(share / (per_class * n_classes + _MASTER_ROUND_S))), budget.left()
     share = min(share, budget.left())
     dive_s = float("inf") if options.reproducible else budget.share("columns_dive") * left
     shift, var, got = columns_roster(cover_only, duals, time_limit_s=share, seed=options.seed,

@@ -567,7 +567,9 @@ def solve_cover_box(cover: CoverProblem, time_limit_s: float, *, workers: int | 
         # no LP or nothing in the box: the full model with CP-SAT
         hint = None if x is None else np.round(x).astype(np.int64)
         try:
-            res = solve_cover(cover, time_limit_s=max(left(), 1.0), workers=workers, seed=seed, hint=hint,
+            # (deterministic: the nominal limit, not what the clock left of it)
+            full_s = time_limit_s if deterministic else left()
+            res = solve_cover(cover, time_limit_s=max(full_s, 1.0), workers=workers, seed=seed, hint=hint,
                               deterministic=deterministic, deadline=deadline)
         except NoSolutionError:
             res = None

@@ -62,7 +62,7 @@ def round_sizes(n: int, share: float, smallest: int) -> list[int]:
 def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProblem, Stage1Columns, CoverResult],
                      solve_round, marginal_values, *, time_limit_s: float,  # noqa: ANN001 - callables
                      seed: int, share: float = 0.25, smallest: int | None = None,
-                     deadline: float | None = None) -> ReplanResult:
+                     deadline: float | None = None, net: bool = False) -> ReplanResult:
     """Place agents in ``order`` (most constrained first), re-planning stage 1 for the rest between rounds.
 
     Parameters
@@ -89,6 +89,9 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
     deadline:
         ``time.perf_counter()`` time past which the construction stops with :class:`NoSolutionError` (the
         caller falls back to a faster construction) rather than overrun the solve's limit.
+    net:
+        Reproducible mode: ``deadline`` is the solve's safety net and also each one-agent solve's wall-clock
+        net (their own, four times a fraction of a second, is reached on a loaded machine).
     """
     t0 = time.perf_counter()
     n_a = fp.n_agents
@@ -126,7 +129,7 @@ def replan_construct(fp: FlatProblem, order: np.ndarray, first: tuple[CoverProbl
                 raise NoSolutionError(f"the re-planned construction ran out of time after {pos} agents",
                                       field="time_limit_s", value=round(time_limit_s, 3))
             shift = place_agent(fp, shift, a, target, open_mask, wide_mask, v_under, v_over, budget=budget,
-                                seed=seed)
+                                seed=seed, safety_deadline=deadline if net else None)
         mine = np.full_like(shift, -1)
         mine[chunk] = shift[chunk]
         fill = fills(fp, mine)

@@ -24,7 +24,7 @@ __all__ = ["greedy_roster"]
 
 
 def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0,
-                  deadline: float | None = None) -> set[tuple[str, int, str]] | None:
+                  deadline: float | None = None, deterministic: bool = False) -> set[tuple[str, int, str]] | None:
     """Cells ``(agent, day, shift)`` of a feasible roster built agent by agent, or None.
 
     Parameters
@@ -39,6 +39,10 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0,
         ``time.perf_counter()`` time at which to give up; until then the construction goes on past
         ``time_limit_s`` (a loaded machine), each agent then getting the smallest slice, since a start is
         worth more to the search than the time it takes. Default: give up at ``time_limit_s``.
+    deterministic : bool, default False
+        Reproducible mode: each agent gets an equal share of ``time_limit_s`` in CP-SAT deterministic time,
+        not of what the clock leaves, so one seed gives one start on any machine (``deadline`` is then only
+        the safety net).
 
     Returns
     -------
@@ -82,9 +86,9 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0,
         scale = rm.objective_scale
         rm.model.minimize(sum(round(w * scale) * e for e, w in rm.objective_terms if round(w * scale))
                           - sum(round(g * scale) * x for x, g in value))
-        limit = max(0.05, left / (len(order) - i))
+        limit = max(0.05, time_limit_s / len(order) if deterministic else left / (len(order) - i))
         while True:
-            solver = make_cp_solver(time_limit_s=limit, seed=seed, deadline=give_up)
+            solver = make_cp_solver(time_limit_s=limit, seed=seed, deadline=give_up, deterministic=deterministic)
             status = solver.solve(rm.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break

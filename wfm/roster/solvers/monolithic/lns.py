@@ -25,6 +25,12 @@ from wfm.roster.solvers.monolithic.model import RosterModel
 
 __all__ = ["LnsStats", "improve", "improve_parallel", "neighbourhood", "short_cells"]
 
+# nominal cost of one reproducible sub-solve beyond CP-SAT's deterministic time: cloning the model and fixing
+# the rest of the roster in Python (a nominal figure, about the measured order: milliseconds on small
+# models, a few tenths of a second on a 100,000-variable one)
+_STEP_S = 0.01
+_STEP_S_PER_VAR = 2e-6
+
 
 @dataclass
 class LnsStats:
@@ -34,6 +40,7 @@ class LnsStats:
     improvements: int = 0
     solution: list[int] = field(default_factory=list)  # every model variable's value in the best roster
     trace: list[tuple[float, float]] = field(default_factory=list)
+    work: float = 0.0  # work charged, reproducible mode (deterministic time plus nominal step costs)
 
 
 def short_cells(rm: RosterModel, values: dict[tuple[int, int, int], int]) -> list[tuple[int, int, int]]:
@@ -100,8 +107,8 @@ def neighbourhood(rm: RosterModel, rng: random.Random, size: float,
 
 def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective: int, *, deadline: float,
             workers: int, seed: int, sub_time_s: float = 2.0,
-            patience_s: float | None = None, on_improve: Callable[[int], None] | None = None
-            ) -> tuple[dict[tuple[int, int, int], int], int, LnsStats]:
+            patience_s: float | None = None, on_improve: Callable[[int], None] | None = None,
+            work_s: float | None = None) -> tuple[dict[tuple[int, int, int], int], int, LnsStats]:
     """Improve an incumbent roster until ``deadline`` (``time.perf_counter()`` value).
 
     Parameters
@@ -125,24 +132,27 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         to a full search); default: run until the deadline.
     on_improve : callable, optional
         Called with each better objective (model integer units, offset included).
+    work_s : float, optional
+        Reproducible mode: the search's budget in deterministic work (see :class:`_Work`); sub-solves and
+        patience are then counted in it and ``deadline`` is only the safety net.
 
     Returns
     -------
     (values, objective, stats)
-        The best roster found, its objective, and search statistics.
+        The best roster found, its objective, and search statistics (``stats.work``: work charged).
     """
     rng = random.Random(seed)
     stats = LnsStats()
     t0 = time.perf_counter()
+    clock = _Work(rm, deadline, patience_s, work_s)
     size = 0.25
     index = {key: x.index for key, x in rm.work.items()}
     obj = rm.model.proto.objective
     obj_terms = list(zip(list(obj.vars), list(obj.coeffs), strict=True))
     offset = obj.offset
-    last_gain = time.perf_counter()
     while True:
-        left = deadline - time.perf_counter()
-        if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
+        left = clock.left()
+        if clock.done():
             break
         stats.iterations += 1
         free = neighbourhood(rm, rng, size)
@@ -155,14 +165,15 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
         # no worse than the incumbent; equal-cost moves let the search drift across plateaus
         sub.add(sum(c * sub.get_int_var_from_proto_index(v) for v, c in obj_terms) <= round(objective - offset))
         solver = make_cp_solver(time_limit_s=min(sub_time_s, left), workers=workers, seed=rng.randrange(1 << 30),
-                                deadline=deadline, linearization_level=2)
+                                deadline=deadline, deterministic=clock.counted, linearization_level=2)
         status = solver.solve(sub)
+        clock.charge(solver.response_proto.deterministic_time)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = round(solver.objective_value)
             values = {key: int(solver.value(sub.get_bool_var_from_proto_index(i))) for key, i in index.items()}
             stats.solution = list(solver.response_proto.solution)[: len(rm.model.proto.variables)]
             if new < objective:
-                last_gain = time.perf_counter()
+                clock.gained()
                 stats.improvements += 1
                 stats.trace.append((time.perf_counter() - t0, new))
                 if on_improve is not None:
@@ -173,15 +184,18 @@ def improve(rm: RosterModel, values: dict[tuple[int, int, int], int], objective:
             size = min(0.6, size * 1.1)
         else:
             size = max(0.05, size * 0.9)
+    stats.work = clock.spent
     return values, objective, stats
 
 
 def _sub_solve(base: cp_model.CpModel, index: dict[tuple[int, int, int], int], free: set[tuple[int, int]],
-               incumbent: list[int], limit: int, time_s: float, seed: int) -> tuple[int, list[int], bool]:
+               incumbent: list[int], limit: int, time_s: float, seed: int, deterministic: bool = False,
+               deadline: float | None = None) -> tuple[int, list[int], bool, float]:
     """Re-solve ``base`` with every ``work`` literal outside ``free`` fixed at the incumbent (one worker).
 
     Fixing is done on the variables' domains of a copied proto, which is much cheaper than adding one
-    equality per literal. Returns ``(objective, solution, proved optimal)``; objective ``-1`` if none.
+    equality per literal. Returns ``(objective, solution, proved optimal, deterministic time)``; objective
+    ``-1`` if none. ``deterministic``: ``time_s`` is deterministic time and ``deadline`` the safety net.
     """
     sub = cp_model.CpModel()
     sub.proto.copy_from(base.proto)
@@ -198,17 +212,19 @@ def _sub_solve(base: cp_model.CpModel, index: dict[tuple[int, int, int], int], f
     ct.linear.domain.extend([-(1 << 60), limit])  # no worse than the incumbent (in proto units, no offset)
     sub.proto.solution_hint.vars.extend(range(len(incumbent)))
     sub.proto.solution_hint.values.extend(incumbent)
-    solver = make_cp_solver(time_limit_s=time_s, seed=seed, linearization_level=2)
+    solver = make_cp_solver(time_limit_s=time_s, seed=seed, deterministic=deterministic,
+                            deadline=deadline if deterministic else None, linearization_level=2)
     status = solver.solve(sub)
+    work = float(solver.response_proto.deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return -1, [], status == cp_model.INFEASIBLE
-    return round(solver.objective_value), list(solver.response_proto.solution), status == cp_model.OPTIMAL
+        return -1, [], status == cp_model.INFEASIBLE, work
+    return round(solver.objective_value), list(solver.response_proto.solution), status == cp_model.OPTIMAL, work
 
 
 def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, deadline: float, workers: int,
                      seed: int, sub_time_s: float = 1.0, patience_s: float | None = None,
-                     focus: bool = True, on_improve: Callable[[int], None] | None = None
-                     ) -> tuple[list[int], int, LnsStats]:
+                     focus: bool = True, on_improve: Callable[[int], None] | None = None,
+                     work_s: float | None = None) -> tuple[list[int], int, LnsStats]:
     """Large-neighbourhood search with ``workers`` one-thread sub-solves running side by side.
 
     Each round draws one neighbourhood per worker from the same incumbent, re-solves them in parallel
@@ -238,6 +254,9 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
         Draw half the neighbourhoods around shift-type demand the incumbent leaves short.
     on_improve : callable, optional
         Called with each better objective (model integer units, offset included).
+    work_s : float, optional
+        Reproducible mode: the search's budget in deterministic work (see :class:`_Work`); rounds and
+        patience are then counted in it and ``deadline`` is only the safety net.
 
     Returns
     -------
@@ -253,12 +272,12 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
     offset = round(rm.model.proto.objective.offset)
     size = 0.1
     best = list(incumbent)
-    last_gain = time.perf_counter()
+    clock = _Work(rm, deadline, patience_s, work_s)
     n = max(1, workers)
     with ThreadPoolExecutor(max_workers=n) as pool:
         while True:
-            left = deadline - time.perf_counter()
-            if left < 0.2 or (patience_s is not None and time.perf_counter() - last_gain > patience_s):
+            left = clock.left()
+            if clock.done():
                 break
             values = {key: best[i] for key, i in index.items()}
             short = short_cells(rm, values) if focus else None
@@ -266,17 +285,19 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
             for _ in range(n):
                 free = neighbourhood(rm, rng, size, short, values)
                 jobs.append(pool.submit(_sub_solve, rm.model, index, free, best, objective - offset,
-                                        min(sub_time_s, left), rng.randrange(1 << 30)))
+                                        min(sub_time_s, left), rng.randrange(1 << 30), clock.counted, deadline))
             results = [j.result() for j in jobs]
             stats.iterations += len(results)
-            for _obj, _sol, proved in results:
+            # the round's work is its slowest sub-solve (they run side by side); in order, so one seed, one sum
+            clock.charge(max(r[3] for r in results))
+            for _obj, _sol, proved, _work in results:
                 # an easy neighbourhood (solved to optimality) may grow, a hard one shrinks
                 size = min(0.5, size * 1.1) if proved else max(0.03, size * 0.9)
-            found = [(o, s) for o, s, _ in results if s]
+            found = [(o, s) for o, s, _, _ in results if s]
             if found:
                 new, sol = min(found, key=lambda r: r[0])
                 if new < objective:
-                    last_gain = time.perf_counter()
+                    clock.gained()
                     stats.improvements += 1
                     stats.trace.append((time.perf_counter() - t0, new))
                     if on_improve is not None:
@@ -284,4 +305,41 @@ def improve_parallel(rm: RosterModel, incumbent: list[int], objective: int, *, d
                 if new <= objective:
                     objective, best = new, sol
     stats.solution = best
+    stats.work = clock.spent
     return best, objective, stats
+
+
+class _Work:
+    """When an LNS stops: at the clock's ``deadline`` and after ``patience_s`` without a gain, counted in
+    wall seconds; or, given ``work_s`` (reproducible mode), in deterministic work, the clock then only the
+    safety net. A sub-solve is charged its CP-SAT deterministic time plus a nominal cost of copying and
+    fixing the model (``_STEP_S`` and ``_STEP_S_PER_VAR`` per variable), so that an LNS of many tiny
+    sub-solves on a large model still stops near its nominal budget."""
+
+    def __init__(self, rm: RosterModel, deadline: float, patience_s: float | None, work_s: float | None) -> None:
+        self.deadline, self.patience_s, self.work_s = deadline, patience_s, work_s
+        self.counted = work_s is not None
+        self.step = _STEP_S + _STEP_S_PER_VAR * len(rm.model.proto.variables)
+        self.spent = 0.0
+        self.last_gain = 0.0 if self.counted else time.perf_counter()
+
+    def now(self) -> float:
+        return self.spent if self.counted else time.perf_counter()
+
+    def left(self) -> float:
+        """Budget left: work units in reproducible mode, else wall seconds."""
+        if self.counted:
+            assert self.work_s is not None
+            return self.work_s - self.spent
+        return self.deadline - time.perf_counter()
+
+    def done(self) -> bool:
+        if self.left() < 0.2 or (self.counted and time.perf_counter() >= self.deadline - 0.2):
+            return True
+        return self.patience_s is not None and self.now() - self.last_gain > self.patience_s
+
+    def charge(self, deterministic_time: float) -> None:
+        self.spent += float(deterministic_time) + self.step
+
+    def gained(self) -> None:
+        self.last_gain = self.now()

@@ -64,6 +64,7 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
         The time limit passed before any roster was found.
     """
     budget = options.budget()
+    work = _Spent(options, budget)
     shift_cover = _shift_cover(problem)
     lns_share = budget.share("lns_shift_cover" if shift_cover else "lns_interval")
     options.report("start", budget)
@@ -75,29 +76,38 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
     elif problem.requirements:
         # interval cover: finding any feasible roster is the hard part for the full model, so start from a
         # constructive one (agent by agent, each covering what is still missing)
-        cells = greedy_roster(problem, time_limit_s=budget.seconds("greedy_start"), seed=options.seed,
-                              deadline=budget.deadline - budget.share("margin_s"))
+        greedy_s = budget.seconds("greedy_start", nominal=options.reproducible)
+        cells = greedy_roster(problem, time_limit_s=greedy_s, seed=options.seed,
+                              deadline=budget.deadline - budget.share("margin_s"), deterministic=options.reproducible)
+        work.charge(greedy_s)  # its nominal share (it stops early only when every agent is placed)
         if cells is not None:
             rm.add_hint(cells)
             # it stops at its first solution, so a generous limit costs nothing on an idle machine and keeps
-            # the start (the fallback roster) on a loaded one
-            start = _complete_hint(rm, time_limit_s=max(budget.seconds("complete_hint"), budget.left() / 2),
-                                   deadline=budget.deadline)
+            # the start (the fallback roster) on a loaded one; reproducible: the whole limit in work, charged
+            # what it used
+            start, spent = _complete_hint(
+                rm, time_limit_s=options.time_limit_s if options.reproducible else
+                max(budget.seconds("complete_hint"), budget.left() / 2),
+                deadline=budget.deadline, deterministic=options.reproducible)
+            work.charge(spent)
             start_s = budget.elapsed()
     options.report("search", budget)
-    phase_a = budget.left() * (1.0 - lns_share) if lns_share > 0 else budget.left()
+    phase_a = work.left() * (1.0 - lns_share) if lns_share > 0 else work.left()
     solver = _full_solver(rm, options, time_limit_s=phase_a, seed=options.seed, deadline=budget.deadline)
     observer = _Observer(options, budget, rm.objective_scale, "search")
     status = solver.solve(rm.model, observer)
-    if status == cp_model.UNKNOWN and budget.left() > 0.5:
+    work.charge(solver.response_proto.deterministic_time)
+    if status == cp_model.UNKNOWN and work.left() > 0.5:
         # nothing found yet: keep searching with the whole remaining time rather than start the LNS
-        solver = _full_solver(rm, options, time_limit_s=budget.left(), seed=options.seed, deadline=budget.deadline)
+        solver = _full_solver(rm, options, time_limit_s=work.left(), seed=options.seed, deadline=budget.deadline)
         status = solver.solve(rm.model, observer)
-    if status == cp_model.FEASIBLE and budget.left() > 1.0:
-        return _improve(rm, solver, options, budget, first=observer.first if start is None else start_s)
+        work.charge(solver.response_proto.deterministic_time)
+    if status == cp_model.FEASIBLE and work.left() > 1.0:
+        return _improve(rm, solver, options, budget, work, first=observer.first if start is None else start_s)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         options.report("finish", budget)
         sol = _solution(rm, solver, status, budget.elapsed(), observer.first if start is None else start_s)
+        options.note_safety_net(sol, budget)
         options.report("done", budget, sol.objective, sol.best_bound)
         return sol
     if start is not None:
@@ -111,6 +121,25 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
     raise NoSolutionError(f"no roster found within `time_limit_s`={options.time_limit_s} s; the problem may "
                           "still be feasible: raise the time limit or relax rules",
                           field="time_limit_s", value=options.time_limit_s)
+
+
+class _Spent:
+    """What is left of the solve: the clock's ``budget.left()``, or in reproducible mode the limit less the
+    work charged so far (CP-SAT deterministic time, nominal shares), so every stage's budget and every
+    "is there time for another stage" test is the same on any machine; the clock is then only the
+    safety net."""
+
+    def __init__(self, options: SolveOptions, budget: Budget) -> None:
+        self.counted, self.budget = options.reproducible, budget
+        self.limit, self.spent = options.time_limit_s, 0.0
+
+    def charge(self, work: float) -> None:
+        self.spent += float(work)
+
+    def left(self) -> float:
+        if self.counted:
+            return max(self.limit - self.spent, 0.0)
+        return self.budget.left()
 
 
 def _full_solver(rm: RosterModel, options: SolveOptions, *, time_limit_s: float, seed: int,
@@ -138,9 +167,11 @@ def _shift_cover(problem: RosterProblem) -> bool:
     return bool(problem.shift_demands) and not problem.requirements
 
 
-def _complete_hint(rm: RosterModel, *, time_limit_s: float, deadline: float) -> list[int] | None:
+def _complete_hint(rm: RosterModel, *, time_limit_s: float, deadline: float,
+                   deterministic: bool = False) -> tuple[list[int] | None, float]:
     """Extend a hint on ``work`` to every variable (counts, breaks, shortfall tiers) by one quick solve, and
-    return every variable's value (None if the solve found nothing in time).
+    return every variable's value (None if the solve found nothing in time) and the solve's deterministic
+    time (``deterministic``: ``time_limit_s`` is deterministic time, ``deadline`` the safety net).
 
     CP-SAT follows a complete hint at once; a partial one on a large cover model can stall the first
     solution for the whole time limit.
@@ -150,17 +181,20 @@ def _complete_hint(rm: RosterModel, *, time_limit_s: float, deadline: float) -> 
     for i, v in zip(list(hint.vars), list(hint.values), strict=True):
         fixed.add(fixed.get_int_var_from_proto_index(i) == v)
     fixed.clear_hints()
-    solver = make_cp_solver(time_limit_s=max(0.5, time_limit_s), deadline=deadline, stop_after_first_solution=True)
-    if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = make_cp_solver(time_limit_s=max(0.5, time_limit_s), deadline=deadline, deterministic=deterministic,
+                            stop_after_first_solution=True)
+    found = solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    spent = float(solver.response_proto.deterministic_time)
+    if found:
         values = list(solver.response_proto.solution)
         rm.model.clear_hints()
         for i, v in enumerate(values):
             rm.model.add_hint(rm.model.get_int_var_from_proto_index(i), v)
-        return values
-    return None
+        return values, spent
+    return None, spent
 
 
-def _improve(rm: RosterModel, solver: cp_model.CpSolver, options: SolveOptions, budget: Budget,
+def _improve(rm: RosterModel, solver: cp_model.CpSolver, options: SolveOptions, budget: Budget, work: _Spent,
              first: float | None) -> RosterSolution:
     """Run the LNS from the phase-one roster, then read the final roster back through the model."""
     options.report("improve", budget, solver.objective_value / rm.objective_scale,
@@ -170,7 +204,8 @@ def _improve(rm: RosterModel, solver: cp_model.CpSolver, options: SolveOptions, 
     incumbent = list(solver.response_proto.solution)
     workers, seed, deadline = options.n_workers, options.seed, budget.deadline
     # LNS while it pays; when it stalls for a third of its time, the full search resumes from its roster
-    patience = max(5.0, budget.left() / 3)
+    patience = max(5.0, work.left() / 3)
+    work_s = work.left() if options.reproducible else None  # reproducible: the LNS counts work, not seconds
     scale = rm.objective_scale
 
     def on_improve(objective: int) -> None:
@@ -179,16 +214,18 @@ def _improve(rm: RosterModel, solver: cp_model.CpSolver, options: SolveOptions, 
     if _shift_cover(rm.problem):
         _, objective, stats = improve_parallel(rm, incumbent, round(solver.objective_value), deadline=deadline,
                                                workers=workers, seed=seed, patience_s=patience, focus=True,
-                                               on_improve=on_improve)
+                                               on_improve=on_improve, work_s=work_s)
     else:
         values, objective, stats = improve(rm, values, round(solver.objective_value), deadline=deadline,
-                                           workers=workers, seed=seed, patience_s=patience, on_improve=on_improve)
+                                           workers=workers, seed=seed, patience_s=patience, on_improve=on_improve,
+                                           work_s=work_s)
+    work.charge(stats.work)
     best = stats.solution or incumbent
-    if budget.left() > 1.0:
+    if work.left() > 1.0:
         rm.model.clear_hints()
         for i, v in enumerate(best):
             rm.model.add_hint(rm.model.get_int_var_from_proto_index(i), v)
-        again = _full_solver(rm, options, time_limit_s=budget.left(), seed=seed + 1, deadline=deadline)
+        again = _full_solver(rm, options, time_limit_s=work.left(), seed=seed + 1, deadline=deadline)
         if again.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE) and \
                 round(again.objective_value) <= objective:
             best = list(again.response_proto.solution)
@@ -214,6 +251,7 @@ def _read_back(rm: RosterModel, values: list[int], options: SolveOptions, budget
     sol = _solution(rm, fixer, cp_model.FEASIBLE, budget.elapsed(), first, bound=bound)
     if sol.gap <= 1e-9:
         sol.status = SolveStatus.OPTIMAL
+    options.note_safety_net(sol, budget)
     options.report("done", budget, sol.objective, sol.best_bound)
     return sol
 
