@@ -165,6 +165,17 @@ def test_one_agent_of_the_600_agent_centre_solves_on_the_monolithic_path() -> No
 
 # -- a roster, never a time-out, while the budget lasts --------------------------------------------------------
 
+def test_a_greedy_start_out_of_time_falls_back_to_the_contract_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    # on a machine at load 8 the agent-by-agent CP-SAT start reached its deadline before the last agent and
+    # the 5-s solve raised NoSolutionError; the start now falls back to the contract graph (milliseconds)
+    import wfm.roster.solvers.monolithic.solver as monolithic
+
+    monkeypatch.setattr(monolithic, "greedy_roster", lambda *args, **kwargs: None)  # out of time
+    problem = call_centre_instance(12, weeks=1, seed=3, source="synthetic")
+    sol = checked(problem, solve(problem, strategy="monolithic", time_limit_s=2, workers=1, seed=0))
+    assert sol.assignments and sol.time_to_first_solution_s is not None
+
+
 class Busy:
     """A thread spinning on the interpreter (it competes for the GIL and a core) while the solve runs."""
 

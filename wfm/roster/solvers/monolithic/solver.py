@@ -26,7 +26,7 @@ from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 from wfm.roster.models import RosterProblem, RosterSolution, SolveStatus
 from wfm.roster.solvers.budget import Budget
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.monolithic.greedy import greedy_roster
+from wfm.roster.solvers.monolithic.greedy import graph_start, greedy_roster
 from wfm.roster.solvers.monolithic.lns import improve, improve_parallel
 from wfm.roster.solvers.monolithic.model import RosterModel
 from wfm.roster.solvers.options import SolveOptions
@@ -80,7 +80,12 @@ def solve_monolithic(problem: RosterProblem, options: SolveOptions) -> RosterSol
         cells = greedy_roster(problem, time_limit_s=greedy_s, seed=options.seed,
                               deadline=budget.deadline - budget.share("margin_s"), deterministic=options.reproducible)
         work.charge(greedy_s)  # its nominal share (it stops early only when every agent is placed)
-        if cells is not None:
+        if cells is None:
+            # out of time before the last agent (a loaded machine) or an agent with no roster: the
+            # contract graph places every agent in milliseconds, so the search still starts from a whole
+            # roster, and a real infeasibility is still proved and explained by the full model
+            cells = graph_start(problem, seed=options.seed)
+        if cells:
             rm.add_hint(cells)
             # it stops at its first solution, so a generous limit costs nothing on an idle machine and keeps
             # the start (the fallback roster) on a loaded one; reproducible: the whole limit in work, charged
