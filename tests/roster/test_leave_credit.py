@@ -62,3 +62,15 @@ def test_leave_counts_as_working_day_on_both_paths(path: str) -> None:
     assert len(worked(solve_path(p, path), "a0")) == 3
     p = _credit_problem(min_working_days_per_week=5)  # no credit: all 5 free days
     assert len(worked(solve_path(p, path), "a0")) == 5
+
+
+def test_the_infeasibility_diagnosis_reads_credited_leave_as_the_solver_does() -> None:
+    # the diagnosis once built its own contract graph without the credited leave: a week of credited leave
+    # then left "no roster" for every such agent, wrongly named infeasible beyond the CP-SAT re-checks
+    from wfm.roster.explain import diagnose
+
+    c = Contract(id="C", min_paid_minutes_per_week=36 * 60, leave_credit_minutes=450)
+    p = tiny(days=14, agents=3, contract=c, leave=WEEK)
+    assert diagnose(p, max_agents=0).infeasible == ()
+    no_credit = tiny(days=14, agents=3, contract=Contract(id="C", min_paid_minutes_per_week=36 * 60), leave=WEEK)
+    assert len(diagnose(no_credit, max_agents=0).infeasible) == 3

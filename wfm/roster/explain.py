@@ -38,7 +38,7 @@ from wfm.exceptions import InfeasibleError, NoSolutionError, WfmError
 from wfm.roster.checker import agent_violations, calendar
 from wfm.roster.models import Assignment, RosterProblem
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.decomposed.contract_graph import ContractGraph, DPPricer
+from wfm.roster.solvers.decomposed.contract_graph import DPPricer, agent_graph
 from wfm.roster.solvers.decomposed.data import FlatProblem, flatten
 from wfm.roster.solvers.decomposed.pricing import VariantTable
 from wfm.roster.solvers.monolithic.model import RosterModel
@@ -194,25 +194,11 @@ def _graph_verdicts(problem: RosterProblem, max_states: int | None) -> list[bool
 def _dp_pricer(fp: FlatProblem, table: VariantTable, a: int, max_states: int | None) -> DPPricer | None:
     """Agent ``a``'s shortest-path pricer, or ``None`` where its contract graph does not serve.
 
-    As :class:`~wfm.roster.solvers.decomposed.contract_graph.PricerPool` builds it (one graph per contract and
-    set of shift caps, kept in ``fp.graphs``), without the pool's CP-SAT fallback: that one prices cover, which
+    The graph the pricer pool uses (:func:`~wfm.roster.solvers.decomposed.contract_graph.agent_graph`: per
+    contract, shift caps and credited leave), without the pool's CP-SAT fallback: that one prices cover, which
     a problem without cover does not have, and :func:`_AgentCore` states every hard rule anyway.
     """
-    k = int(fp.agent_contract[a])
-    caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
-            if n < fp.n_days and sid in fp.shift_index}
-    key = (k, tuple(sorted(caps.items())))
-    if key not in fp.graphs:
-        c = fp.contracts[k]
-        # the shifts the contract allows, and any shift an agent on it is locked to (the graph is shared)
-        shifts = np.array([c.allowed_shifts is None or t.id in c.allowed_shifts for t in fp.shifts], dtype=bool)
-        for agent in fp.problem.agents:
-            if agent.contract == c.id:
-                for lock in agent.locked:
-                    if lock.shift is not None and lock.shift in fp.shift_index:
-                        shifts[fp.shift_index[lock.shift]] = True
-        fp.graphs[key] = ContractGraph(fp, k, shifts, caps, max_states=max_states)
-    graph = fp.graphs[key]
+    graph = agent_graph(fp, a, max_states=max_states)
     if not graph.ok:
         return None
     try:

@@ -36,7 +36,7 @@ from wfm.roster.rules.leave import credited_leave
 from wfm.roster.solvers.decomposed.data import FlatProblem
 from wfm.roster.solvers.decomposed.pricing import AgentPricer, VariantTable, counts_for, fairness_members
 
-__all__ = ["ContractGraph", "DPPricer", "PricerPool"]
+__all__ = ["ContractGraph", "DPPricer", "PricerPool", "agent_graph"]
 
 _MAX_STATES = 40_000  # states on one day beyond which a contract keeps the CP-SAT pricer
 _FAIR_PATHS = 6  # at most this many paths per best response when fairness is weighted (slopes per tag)
@@ -451,17 +451,7 @@ class PricerPool(dict):
         fp = self.fp
         pricer = None
         if self.uses_dp:
-            k = int(fp.agent_contract[a])
-            caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
-                    if n < fp.n_days and sid in fp.shift_index}
-            # credited leave lowers the agent's minimums, so such agents get a graph per leave pattern
-            leave = frozenset(int(d) for d in np.flatnonzero(~fp.available[a])) if credited_leave(
-                fp.contracts[k]) else frozenset()
-            key = (k, tuple(sorted(caps.items())), tuple(sorted(leave)))
-            if key not in self.graphs:
-                self.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=self.max_states,
-                                                 leave=leave)
-            graph = self.graphs[key]
+            graph = agent_graph(fp, a, max_states=self.max_states)
             if graph.ok:
                 try:
                     pricer = DPPricer(fp, a, self.table, graph)
@@ -471,6 +461,24 @@ class PricerPool(dict):
             pricer = AgentPricer(fp, a, self.table, scale=self.scale)
         self[a] = pricer
         return pricer
+
+
+def agent_graph(fp: FlatProblem, a: int, *, max_states: int | None = None) -> ContractGraph:
+    """Agent ``a``'s contract graph, built once per (contract, shift caps, credited leave pattern) and kept in
+    ``fp.graphs`` (shared by every copy of ``fp`` with other weights or a subset of its agents).
+
+    Credited leave lowers the agent's minimums, so an agent on a crediting contract gets a graph per leave
+    pattern; others share their contract's. Check :attr:`ContractGraph.ok` before pricing with it.
+    """
+    k = int(fp.agent_contract[a])
+    caps = {fp.shift_index[sid]: n for sid, n in fp.problem.agents[a].max_shifts.items()
+            if n < fp.n_days and sid in fp.shift_index}
+    leave = frozenset(int(d) for d in np.flatnonzero(~fp.available[a])) if credited_leave(
+        fp.contracts[k]) else frozenset()
+    key = (k, tuple(sorted(caps.items())), tuple(sorted(leave)))
+    if key not in fp.graphs:
+        fp.graphs[key] = ContractGraph(fp, k, _contract_shifts(fp, k), caps, max_states=max_states, leave=leave)
+    return fp.graphs[key]
 
 
 def _contract_shifts(fp: FlatProblem, k: int) -> np.ndarray:
