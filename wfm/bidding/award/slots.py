@@ -12,8 +12,7 @@ lets agents trade its slots. :func:`keep_slots` adds exactly that to an :class:`
 * every contract rule still holds per agent, and the roster's cost (now only the per-agent terms can move:
   preferences, start-time consistency, fairness spreads) stays under the cap.
 
-:func:`slot_counts` gives the counts keyed ``(day, shift, group)`` for the column-generation bound
-(:mod:`wfm.bidding.award.columns`).
+:func:`slot_counts` gives the counts keyed ``(day, shift, group)``.
 """
 
 from __future__ import annotations

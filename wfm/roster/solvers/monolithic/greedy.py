@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from wfm.roster._coverage import scheduled_counts
 from wfm.roster.models import RosterProblem, RosterSolution
 from wfm.roster.solvers.cpsat import make_cp_solver
-from wfm.roster.solvers.decomposed.construct import greedy as graph_greedy
+from wfm.roster.solvers.decomposed.contract_graph import PricerPool
 from wfm.roster.solvers.decomposed.data import flatten
+from wfm.roster.solvers.decomposed.local_search import best_response_sweeps
+from wfm.roster.solvers.decomposed.pricing import VariantTable
 from wfm.roster.solvers.monolithic.model import RosterModel
-from wfm.roster.solvers.options import SolveOptions
 from wfm.roster.timeline import Timeline
 
 __all__ = ["graph_start", "greedy_roster"]
@@ -110,7 +112,6 @@ def greedy_roster(problem: RosterProblem, *, time_limit_s: float, seed: int = 0,
     return chosen
 
 
-
 def graph_start(problem: RosterProblem, *, seed: int = 0) -> set[tuple[str, int, str]]:
     """Cells ``(agent, day, shift)`` of a roster built in one best-response sweep by the contract-graph
     shortest path (milliseconds per agent) — the fallback when :func:`greedy_roster` runs out of time.
@@ -122,6 +123,11 @@ def graph_start(problem: RosterProblem, *, seed: int = 0) -> set[tuple[str, int,
     given ``seed``.
     """
     fp = flatten(problem)
-    roster = graph_greedy(fp, SolveOptions(seed=seed))
+    table = VariantTable(fp)
+    empty = np.full((fp.n_agents, fp.n_days), -1, dtype=np.int64)
+    # one sweep from nothing: every agent placed once against the cover of those placed before
+    shift, _var, _ = best_response_sweeps(fp, empty, empty.copy(), PricerPool(fp, table), table,
+                                          deadline=float("inf"), seed=seed, max_sweeps=1,
+                                          unplaced=set(range(fp.n_agents)))
     return {(problem.agents[a].id, d, fp.shifts[s].id) for a in range(fp.n_agents) for d in range(fp.n_days)
-            if (s := int(roster.shift[a, d])) >= 0}
+            if (s := int(shift[a, d])) >= 0}
