@@ -84,7 +84,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     prices = []
     if args.prices is not None:
         with _in_file(args.prices):
-            prices = validate_prices(problem, read_prices_csv(args.prices, start=problem.horizon.start))
+            prices = validate_prices(problem, read_prices_csv(args.prices, start=problem.horizon.start,
+                                                                week_start=problem.horizon.week_start))
     with _ledger(args) as ledger:
         rnd = Rounds(ledger).open(args.round, problem, prices=prices, actor="cli")
     print(f"round {rnd.name} open: {len(problem.agents)} agents, {rnd.days} days from {rnd.start}, "
@@ -104,8 +105,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
         with _in_file(args.bids):
             text = read_text_file(args.bids)
             lines: dict[tuple[str, int], int] = {}
-            by_agent = parse_bids_csv(text, source=str(args.bids), start=rnd.start, lines=lines)
             problem = rounds.problem(args.round)
+            by_agent = parse_bids_csv(text, source=str(args.bids), start=rnd.start, lines=lines,
+                                      week_start=problem.horizon.week_start)
             for agent, items in by_agent.items():  # name the file's line for an item the round refuses
                 try:
                     validate_items(problem, agent, items, rnd.prices)

@@ -21,6 +21,7 @@ from wfm.bidding.ledger import check_points
 from wfm.bidding.models import BidItem, PostedPrice
 from wfm.exceptions import DataFormatError, WfmError
 from wfm.limits import limits
+from wfm.roster.rules.calendar import first_week_day, week_of
 
 __all__ = ["BID_COLUMNS", "PRICE_COLUMNS", "read_bids_csv", "read_prices_csv", "parse_bids_csv", "read_text_file"]
 
@@ -52,7 +53,8 @@ def _rows(text: str, source: str, columns: tuple[str, ...]) -> list[tuple[int, d
     return out
 
 
-def _when(kind: str, text: str, start: dt.date | None, where: str, column: str) -> dict[str, Any]:
+def _when(kind: str, text: str, start: dt.date | None, where: str, column: str,
+          week_start: int | None = None) -> dict[str, Any]:
     if not text:
         return {}
     if kind == "avoid_tag":
@@ -62,7 +64,7 @@ def _when(kind: str, text: str, start: dt.date | None, where: str, column: str) 
         if start is None:
             raise DataFormatError(f"{where}: `{column}` of an avoid_tag item must be a week index here; got {text!r}",
                                   field=column, value=text)
-        return {"week": (date - start).days // 7}
+        return {"week": week_of((date - start).days, first_week_day(start, week_start))}
     return {"date": _date(text, where, column)}
 
 
@@ -89,9 +91,11 @@ def _points(text: str, where: str) -> int:
 
 
 def parse_bids_csv(text: str, *, source: str = "BIDS.csv", start: dt.date | None = None,
-                   lines: dict[tuple[str, int], int] | None = None) -> dict[str, list[BidItem]]:
-    """Items per agent (in file order) from CSV text; ``start`` (the round's first day) turns avoid_tag dates
-    into weeks; ``lines``, if given, is filled with the file line of each (agent, item index)."""
+                   lines: dict[tuple[str, int], int] | None = None,
+                   week_start: int | None = None) -> dict[str, list[BidItem]]:
+    """Items per agent (in file order) from CSV text; ``start`` (the round's first day) and ``week_start``
+    (the horizon's, 0 = Monday; None: weeks from ``start``) turn avoid_tag dates into the roster's weeks;
+    ``lines``, if given, is filled with the file line of each (agent, item index)."""
     out: dict[str, list[BidItem]] = {}
     for line, row in _rows(text, source, BID_COLUMNS):
         where = f"{source} line {line}"
@@ -107,7 +111,7 @@ def parse_bids_csv(text: str, *, source: str = "BIDS.csv", start: dt.date | None
                                   value=mode)
         what = row["shift_or_tag"]
         fields: dict[str, Any] = {"kind": kind, "mode": mode, "points": _points(row["points"], where)}
-        fields.update(_when(kind, row["date"], start, where, "date"))
+        fields.update(_when(kind, row["date"], start, where, "date", week_start))
         if what:
             fields["shift" if kind == "shift" else "tag"] = what
         try:
@@ -121,12 +125,14 @@ def parse_bids_csv(text: str, *, source: str = "BIDS.csv", start: dt.date | None
     return out
 
 
-def read_bids_csv(path: str | os.PathLike[str], *, start: dt.date | None = None) -> dict[str, list[BidItem]]:
-    """Items per agent from a ``BIDS.csv`` file (see the module docstring)."""
-    return parse_bids_csv(read_text_file(path), source=str(path), start=start)
+def read_bids_csv(path: str | os.PathLike[str], *, start: dt.date | None = None,
+                  week_start: int | None = None) -> dict[str, list[BidItem]]:
+    """Items per agent from a ``BIDS.csv`` file (see the module docstring and :func:`parse_bids_csv`)."""
+    return parse_bids_csv(read_text_file(path), source=str(path), start=start, week_start=week_start)
 
 
-def read_prices_csv(path: str | os.PathLike[str], *, start: dt.date | None = None) -> list[PostedPrice]:
+def read_prices_csv(path: str | os.PathLike[str], *, start: dt.date | None = None,
+                    week_start: int | None = None) -> list[PostedPrice]:
     """Posted prices from a ``PRICES.csv`` file (see the module docstring)."""
     source = str(path)
     prices = []
@@ -138,7 +144,7 @@ def read_prices_csv(path: str | os.PathLike[str], *, start: dt.date | None = Non
                                   value=kind)
         fields: dict[str, Any] = {"kind": kind, "points": _points(row["points"], where),
                                   "shift_or_tag": row["shift_or_tag"] or None}
-        fields.update(_when(kind, row["date"], start, where, "date"))
+        fields.update(_when(kind, row["date"], start, where, "date", week_start))
         try:
             prices.append(PostedPrice.model_validate(fields))
         except ValidationError as exc:

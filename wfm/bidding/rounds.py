@@ -32,6 +32,7 @@ from wfm.bidding.models import BidItem, HeldBid, PostedPrice, Round, Submission,
 from wfm.bidding.storage import JournalRow, RoundRecord, StorageTx, SubmissionRecord
 from wfm.exceptions import ConflictError, InvalidParameterError, NotFoundError
 from wfm.roster.models import RosterProblem
+from wfm.roster.rules.calendar import weeks
 
 __all__ = ["Rounds", "Settlement", "validate_items", "validate_prices", "MAX_ITEMS"]
 
@@ -58,7 +59,7 @@ def _check_name(name: Any) -> str:
 
 
 def _weeks(problem: RosterProblem) -> int:
-    return (problem.horizon.days + 6) // 7
+    return len(weeks(problem))  # the roster's weeks: an avoid_tag bid's week is the weekly rules' week
 
 
 def _check_when(problem: RosterProblem, item: BidItem, where: str) -> None:

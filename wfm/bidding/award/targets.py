@@ -17,6 +17,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from wfm.bidding.models import BidItem
+from wfm.roster.rules.calendar import weeks
 
 __all__ = ["item_holds", "item_day_range"]
 
@@ -25,7 +26,7 @@ def item_day_range(rm: Any, item: BidItem) -> list[int]:
     """Day indices of the horizon an item is about (one day, or the days of its week)."""
     if item.kind == "avoid_tag":
         assert item.week is not None
-        return list(range(7 * item.week, min(rm.n_days, 7 * item.week + 7)))
+        return list(weeks(rm.problem)[item.week])  # the roster's own weeks (Horizon.week_start)
     assert item.date is not None
     return [rm.problem.horizon.day_of(item.date)]
 

@@ -8,13 +8,14 @@ problem's ``weekend_days`` of one ISO week.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from wfm.roster.models import RosterProblem
 
-__all__ = ["week_blocks", "weeks", "weekend_groups", "short_runs"]
+__all__ = ["first_week_day", "week_blocks", "week_of", "weeks", "weekend_groups", "short_runs"]
 
 
 def week_blocks(n_days: int, first: int = 0) -> list[list[int]]:
@@ -26,14 +27,26 @@ def week_blocks(n_days: int, first: int = 0) -> list[list[int]]:
     return [list(range(lo, hi)) for lo, hi in zip(cuts, cuts[1:], strict=False) if hi > lo]
 
 
+def first_week_day(start: dt.date, week_start: int | None) -> int:
+    """Day index (0-6) on which the first full week of a horizon starting on ``start`` begins: 0 when
+    ``week_start`` is None (weeks from the first day), else the first day whose weekday is ``week_start``."""
+    return 0 if week_start is None else (week_start - start.weekday()) % 7
+
+
+def week_of(d: int, first: int = 0) -> int:
+    """Index of the week of :func:`week_blocks` (same ``first``) that holds day index ``d`` (``d >= 0``)."""
+    if first == 0:
+        return d // 7
+    return 0 if d < first else 1 + (d - first) // 7
+
+
 def weeks(problem_or_days: RosterProblem | int) -> list[list[int]]:
     """Days of each week of the horizon (see the module docstring); an int is a horizon of that many days
     with weeks from its first day."""
     if isinstance(problem_or_days, int):
         return week_blocks(problem_or_days)
     h = problem_or_days.horizon
-    first = 0 if h.week_start is None else (h.week_start - h.date_of(0).weekday()) % 7
-    return week_blocks(h.days, first)
+    return week_blocks(h.days, first_week_day(h.date_of(0), h.week_start))
 
 
 def weekend_groups(rm_or_problem) -> list[list[int]]:  # noqa: ANN001 - RosterModel or RosterProblem
