@@ -31,12 +31,13 @@ import math
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, forced_others, labour_rules
+from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, forced_others
 from wfm.bidding.award.lns import improve_points
-from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions
+from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions, WallNet
 from wfm.bidding.award.results import Award, BidResult, StageReport
+from wfm.bidding.award.screen import labour_screen
 from wfm.bidding.award.slots import keep_slots
 from wfm.bidding.models import BidItem, HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError
@@ -54,7 +55,14 @@ SHARE_SCALE = 10_000
 
 @dataclass(frozen=True)
 class Budget:
-    """How ``time_limit_s`` is split between the stages (shares of the total); explanations have their own."""
+    """How ``time_limit_s`` is split between the stages (shares of the total); explanations have their own.
+
+    ``wall_net`` is the one wall-clock safety net of the stages after coverage (complete, points, fairness,
+    tie-break), in multiples of ``time_limit_s``: together they may not run longer (:class:`WallNet`). Their
+    work budgets add up to 0.6 x ``time_limit_s``; on a quiet machine their wall time was 1.1-1.4 x
+    ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3 leaves about twice that before the net cuts;
+    the award says when it did (``Award.safety_net_hit``).
+    """
 
     coverage: float = 0.4
     complete: float = 0.05
@@ -63,6 +71,7 @@ class Budget:
     points_full: float = 0.5  # of the rest of the points share: the full model; the rest, the neighbourhood search
     fairness: float = 0.125
     tie_break: float = 0.125
+    wall_net: float = 3.0  # wall-clock net of the stages after coverage, multiples of time_limit_s
 
 
 def _validate(problem: RosterProblem, bids: Sequence[HeldBid], coverage_tolerance: float) -> None:
@@ -84,7 +93,8 @@ def _validate(problem: RosterProblem, bids: Sequence[HeldBid], coverage_toleranc
 def _stage(name: str, out: Outcome, *, sense: float = 1.0) -> StageReport:
     obj = (out.objective or 0.0) * sense
     bound = (out.bound if out.bound is not None else out.objective or 0.0) * sense
-    return StageReport(stage=name, status=out.status, objective=obj, bound=bound, time_s=round(out.time_s, 3))
+    return StageReport(stage=name, status=out.status, objective=obj, bound=bound, time_s=round(out.time_s, 3),
+                       net_hit=out.cut)
 
 
 def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tolerance: float = 0.0,
@@ -157,9 +167,12 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         else:
             baseline = solve(problem, time_limit_s=budget.coverage * time_limit_s, seed=seed, workers=workers)
         stages.append(StageReport(stage="coverage", status=baseline.status, objective=baseline.objective,
-                                  bound=baseline.best_bound, time_s=round(baseline.solve_time_s, 3)))
+                                  bound=baseline.best_bound, time_s=round(baseline.solve_time_s, 3),
+                                  net_hit=bool(baseline.info.get("safety_net_hit", False))))
     baseline_cost = check(problem, baseline).objective
     am = AwardModel(problem, bids)
+    # one wall-clock net for every solve from here to the tie-break (explanations keep their own budget)
+    unnetted, options = options, replace(options, net=WallNet(budget.wall_net * time_limit_s))
     done = am.complete(baseline, options, time_limit_s=budget.complete * time_limit_s)
     if not done.found:
         raise NoSolutionError("the bid-free roster could not be read into the award model within the time limit",
@@ -207,7 +220,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     p2 = am.value(out2.values, am.points_expr()) if weighted else round(out2.objective or 0)
     p2_bound = p2 if weighted else math.floor((out2.bound if out2.bound is not None else p2) + 1e-6)
     # -- stage 3: fairness (least share of bid points won) -------------------------------------------------
-    labour = _labour_screen(problem, bids, options, time_limit_s=max(0.5, 0.02 * time_limit_s)) if bids else {}
+    labour = _labour_screen(problem, bids, unnetted, time_limit_s=max(0.5, 0.02 * time_limit_s)) if bids else {}
     if bids:
         am.model.add(am.points_expr() >= p2)
         z = am.model.new_int_var(0, SHARE_SCALE, "least_share")
@@ -257,14 +270,15 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         ex_budget = explain_time_s if explain_time_s is not None else time_limit_s
         per_bid = max(0.2, ex_budget / len(pending))
         for i in pending:
-            results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, p2, out2.optimal, options,
+            results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, p2, out2.optimal, unnetted,
                                   per_bid, baseline, coverage_tolerance, time_limit_s, seed, seniority, budget,
                                   resolve_ties, deterministic, workers, best.values)
     shares = _shares(bids, won, labour)
     return Award(round=round_name, seed=seed, coverage_tolerance=coverage_tolerance, baseline_cost=baseline_cost,
                  cap=cap / am.scale, cost=report.objective, points=points, points_bound=max(points, p2_bound),
                  min_share=min(shares.values()) if shares else 1.0, stages=stages, results=results,
-                 charges={r.bid: r.charge for r in results if r.awarded}, roster=roster)
+                 charges={r.bid: r.charge for r in results if r.awarded}, roster=roster,
+                 safety_net_hit=bool(options.net and options.net.hit) or any(s.net_hit for s in stages))
 
 
 def _slot_stage(am: AwardModel, values: list[int], options: SolveOptions, time_limit_s: float) -> Outcome:
@@ -316,12 +330,12 @@ def _shares(bids: Sequence[HeldBid], won: list[bool], labour: dict[int, list[str
 
 def _labour_screen(problem: RosterProblem, bids: Sequence[HeldBid], options: SolveOptions, *,
                    time_limit_s: float) -> dict[int, list[str] | None]:
-    """Bids the agent's own rules forbid (index -> rule names); proven-feasible or unknown ones map to None."""
-    out: dict[int, list[str] | None] = {}
-    for i, b in enumerate(bids):
-        rules, _ = labour_rules(problem, b.agent, b.item, options, time_limit_s=time_limit_s)
-        out[i] = rules
-    return out
+    """Bids the agent's own rules forbid (index -> rule names); proven-feasible or unknown ones map to None.
+
+    The contract graph proves "allowed" in milliseconds; one-agent CP-SAT decides the rest and names the rules
+    (:mod:`wfm.bidding.award.screen`).
+    """
+    return labour_screen(problem, bids, options, time_limit_s=time_limit_s)
 
 
 def _tie_objective(problem: RosterProblem, bids: Sequence[HeldBid], am: AwardModel, *, seed: int,

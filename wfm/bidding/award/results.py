@@ -71,6 +71,8 @@ class StageReport(_Model):
     objective: float = Field(description="Value reached (cost in objective units, points, share x 10000, ...).")
     bound: float = Field(description="Best proven bound of that value.")
     time_s: float = Field(description="Wall time, seconds.")
+    net_hit: bool = Field(False, description="The wall clock (a safety net) stopped the stage's solve before its "
+                                             "work budget: the stage may differ from a run on a quiet machine.")
 
 
 class Award(_Model):
@@ -89,6 +91,9 @@ class Award(_Model):
     results: list[BidResult]
     charges: dict[str, int] = Field(description="Bid id -> points spent.")
     roster: RosterSolution
+    safety_net_hit: bool = Field(False, description="The pipeline's wall-clock safety net (`Budget.wall_net`) "
+                                                    "cut some solve: this award may differ from a run of the same "
+                                                    "input and seed on a quiet machine.")
 
     def result(self, bid: str) -> BidResult:
         """The result of bid ``bid``."""

@@ -317,6 +317,15 @@ class DPPricer:
             row, _ = self._consistent(priced, row, bound + self._penalty(row))
         return row, self._value(values, row) + self._penalty(row), bound + constant
 
+    def roster_within(self, allow: np.ndarray) -> np.ndarray | None:
+        """A roster the agent's hard rules allow using only the members ``allow`` marks (a boolean mask over
+        :attr:`mem_day` / :attr:`mem_shift`, e.g. "no tagged shift this week"): the shift index per day (-1
+        off), or ``None`` when the contract's graph has no such path. Wishes are ignored (feasibility only)."""
+        if self.graph.empty:
+            return None
+        got = self._path(np.where(self.mem_ok & allow, 0.0, np.inf))
+        return None if got is None else self._row(got[1])
+
     def _value(self, values: np.ndarray, row: np.ndarray) -> float:
         return float(values[[self._member(d, int(row[d])) for d in range(self.fp.n_days)]].sum())
 

@@ -60,6 +60,7 @@ class RosterModel:
         self.cover_cells: list[tuple] = []
         self._weekend: dict[tuple[int, int], Any] = {}
         self._cover: dict | None = None
+        self._gaps: dict[tuple[int, int, int], float] = {}  # gap_minutes by (day, shift, next shift)
         self.break_counts: dict[tuple[int, int, int, int], list] = {}
         self.group_members: dict[int, list[int]] = {}
         self.symmetry_classes: list[list[int]] = []
@@ -128,8 +129,14 @@ class RosterModel:
 
     def gap_minutes(self, d: int, s1: int, s2: int) -> float:
         """Minutes from the end of shift ``s1`` on day ``d`` to the start of ``s2`` on day ``d + 1``."""
-        gap = self.timeline.shift_start(d + 1, self.shifts[s2]) - self.timeline.shift_end(d, self.shifts[s1])
-        return gap.total_seconds() / 60
+        # the same for every agent: kept, since the rest rule asks once per agent (1.7 M calls, 16 s of the
+        # model's 21 s at 150 agents x 4 weeks, for 12 k distinct answers)
+        key = (d, s1, s2)
+        gap = self._gaps.get(key)
+        if gap is None:
+            delta = self.timeline.shift_start(d + 1, self.shifts[s2]) - self.timeline.shift_end(d, self.shifts[s1])
+            gap = self._gaps[key] = delta.total_seconds() / 60
+        return gap
 
     def false(self) -> Any:
         return self.model.new_constant(0) == 1
