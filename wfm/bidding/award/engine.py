@@ -57,11 +57,11 @@ SHARE_SCALE = 10_000
 class Budget:
     """How ``time_limit_s`` is split between the stages (shares of the total); explanations have their own.
 
-    ``wall_net`` is the one wall-clock safety net of the stages after coverage (complete, points, fairness,
-    tie-break), in multiples of ``time_limit_s``: together they may not run longer (:class:`WallNet`). Their
-    work budgets add up to 0.6 x ``time_limit_s``; on a quiet machine their wall time was 1.1-1.4 x
-    ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3 leaves about twice that before the net cuts;
-    the award says when it did (``Award.safety_net_hit``).
+    ``wall_net`` is the one wall-clock safety net of the stages after coverage (points, fairness, tie-break),
+    in multiples of ``time_limit_s``: together they may not run longer (:class:`WallNet`); a solve the net
+    cuts keeps what it had (its start, at worst). Their work budgets add up to 0.55 x ``time_limit_s``; on a
+    quiet machine their wall time was 1.1-1.4 x ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3
+    leaves about twice that before the net cuts; the award says when it did (``Award.safety_net_hit``).
     """
 
     coverage: float = 0.4
@@ -171,13 +171,13 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
                                   net_hit=bool(baseline.info.get("safety_net_hit", False))))
     baseline_cost = check(problem, baseline).objective
     am = AwardModel(problem, bids)
-    # one wall-clock net for every solve from here to the tie-break (explanations keep their own budget)
-    unnetted, options = options, replace(options, net=WallNet(budget.wall_net * time_limit_s))
     done = am.complete(baseline, options, time_limit_s=budget.complete * time_limit_s)
     if not done.found:
         raise NoSolutionError("the bid-free roster could not be read into the award model within the time limit",
                               field="time_limit_s", value=time_limit_s)
     base_units = round(done.objective or 0)
+    # one wall-clock net over every solve from here to the tie-break (the screen and explanations keep their own)
+    unnetted, options = options, replace(options, net=WallNet(budget.wall_net * time_limit_s))
     cap = math.floor(base_units * (1 + coverage_tolerance) + 1e-6)
     free = am.model.clone()
     if weighted:
