@@ -17,7 +17,9 @@ is soft) grants its item. Two tests, fastest first:
 
 So the graph only ever answers "allowed" (proven by a checked roster), and every "forbidden" verdict and its
 rule names come from the CP-SAT model: the screen gives the same answer as CP-SAT alone, in a fraction of
-the time (150 agents x 4 weeks, 197 bids: 0.3 s instead of ~35 s).
+the time (synthetic centre, 4 weeks, seeded bids: 60 agents, 78 bids 4.7 s instead of 13.5 s; 150 agents,
+184 bids 4.8 s instead of 27 s — about 3 s of it builds the four contracts' graphs, the rest is CP-SAT
+naming the rules of the one forbidden bid).
 """
 
 from __future__ import annotations
