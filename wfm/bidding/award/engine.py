@@ -60,7 +60,7 @@ class Budget:
     ``wall_net`` is the one wall-clock safety net of the stages after coverage (points, fairness, tie-break),
     in multiples of ``time_limit_s``: together they may not run longer (:class:`WallNet`); a solve the net
     cuts keeps what it had (its start, at worst). Their work budgets add up to 0.55 x ``time_limit_s``; on a
-    quiet machine their wall time was 1.1-1.4 x ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3
+    quiet machine their wall time was 1.5 and 1.0 x ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3
     leaves about twice that before the net cuts; the award says when it did (``Award.safety_net_hit``).
     """
 
