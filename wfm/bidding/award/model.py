@@ -181,10 +181,16 @@ class AwardModel:
     def cells(self, roster: RosterSolution) -> set[tuple[str, int, str]]:
         """``(agent, day, shift)`` cells of ``roster``, relabelled among interchangeable agents to meet the
         symmetry order (same cost, same award)."""
-        rm = self.rm
         rows: dict[str, list[tuple[int, str]]] = {}
         for x in roster.assignments:
             rows.setdefault(x.agent, []).append((self.problem.horizon.day_of(x.date), x.shift))
+        return self.relabel(rows)
+
+    def relabel(self, rows: dict[str, list[tuple[int, str]]]) -> set[tuple[str, int, str]]:
+        """``(agent, day, shift)`` cells of ``rows`` (agent id -> its ``(day, shift id)`` pairs), relabelled
+        among interchangeable agents to meet the symmetry order (same cost, same award)."""
+        rm = self.rm
+        rows = dict(rows)
         paid = {t.id: t.paid_minutes or 0 for t in rm.shifts}
         for members in self.classes:
             ids = [rm.agents[a].id for a in members]
@@ -197,7 +203,11 @@ class AwardModel:
         """Fix the work of ``roster`` and minimise the cost over the rest (break placements, shortfall
         tiers, bid literals): a complete solution vector to hint the stages with, and the model's cost of
         that roster (its breaks placed at best)."""
-        chosen = self.cells(roster)
+        return self.complete_cells(self.cells(roster), options, time_limit_s=time_limit_s)
+
+    def complete_cells(self, chosen: set[tuple[str, int, str]], options: SolveOptions, *,
+                       time_limit_s: float) -> Outcome:
+        """As :meth:`complete`, for the ``(agent, day, shift)`` cells ``chosen`` (already in symmetry order)."""
         fixed = self.model.clone()
         rm = self.rm
         for (a, d, s), x in rm.work.items():

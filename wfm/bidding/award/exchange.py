@@ -1,0 +1,265 @@
+"""Slot exchanges among a few agents at a time: the points stage's search when the whole model is too big.
+
+The slot stage (:mod:`wfm.bidding.award.slots`) keeps the bid-free roster's staffing plan — per (day, shift,
+skill group) the head-count — and lets agents trade its slots. On 60 agents × 4 weeks one CP-SAT solve of the
+whole roster model with that constraint reaches 89–103 points in its share of a 60-s award, and the neighbourhood
+search of :mod:`wfm.bidding.award.lns` spends most of its wall time cloning and presolving the whole model for
+each 4-agent step. Yet the exchange decomposes: agents outside a group keep their lines, so the group may only
+trade the slots it holds among itself, and the roster's cost moves only by the group's own terms (wishes,
+start-time consistency; cover is the staffing plan's by construction). :func:`exchange_search` therefore solves
+*small* models, each one group of agents alone:
+
+* the group's own roster problem (its agents, contracts, leave, locks and wishes; no cover rows), so every
+  contract rule is the roster engine's own encoding (:class:`wfm.bidding.award.model.AwardModel`);
+* per (day, shift) the group's head-count kept;
+* the group's cost at most its current cost plus the slack the whole roster has left under the cap;
+* maximise ``points * M - cost``: the most points, then the cheapest way to them (which leaves slack for the
+  next groups).
+
+A group is one agent with a denied bid and partners who could give it what it asked for (agents off on the day
+it wants off, on the shift or tag it wants that day, or free of the tag in the week it wants free of it), the
+rest drawn at random from its skill group. Steps are counted in CP-SAT's deterministic work, and the draw is
+seeded, so the search is reproducible.
+
+Measured (60 agents × 4 weeks, seeded bids, R1 from the reproducible roster solve, slot stage 103 points): see
+docs/bidding.md "Limits at scale".
+
+The search needs every cost term to be a sum over agents; with ``weights.fairness`` (a spread over all agents) a
+group's cost does not say how the roster's moves, so :func:`exchange_search` is not run (the caller checks
+:func:`separable`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions
+from wfm.bidding.award.slots import skill_groups
+from wfm.bidding.award.targets import item_day_range
+from wfm.bidding.models import HeldBid
+from wfm.roster.models import RosterProblem
+
+__all__ = ["ExchangeResult", "exchange_search", "exchange_outcome", "rows_of", "separable", "STEP_UNITS"]
+
+#: Work charged per step for building its group's model (deterministic, so the search is reproducible): about
+#: the wall seconds one 6-agent x 4-week model takes to build on a quiet core (0.3-0.4 s measured).
+STEP_UNITS = 0.3
+
+
+@dataclass(frozen=True)
+class ExchangeResult:
+    """What :func:`exchange_search` reached: per agent index its shift index per day (-1 off), points, the cost
+    change against the start (cost units; <= the slack it was given), steps and work (deterministic seconds)."""
+
+    rows: list[list[int]]
+    points: int
+    cost_change: float
+    steps: int
+    improved: int
+    work_s: float
+    time_s: float
+
+
+def separable(problem: RosterProblem) -> bool:
+    """Whether every cost term the exchange moves is a sum over agents (no fairness spread)."""
+    return problem.weights.fairness == 0
+
+
+def rows_of(am: AwardModel, values: Sequence[int]) -> list[list[int]]:
+    """Per agent index, the shift index worked each day (-1: off) in solution ``values`` of ``am.model``."""
+    rm = am.rm
+    rows = [[-1] * rm.n_days for _ in rm.agents]
+    for (a, d, s), x in rm.work.items():
+        if values[x.index]:
+            rows[a][d] = s
+    return rows
+
+
+def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions, *, time_limit_s: float,
+                    slack: float, group_size: int = 6, step_s: float = 0.5) -> ExchangeResult:
+    """Improve the points of the slot exchange ``values`` (a solution of ``am``'s model) group by group.
+
+    Parameters
+    ----------
+    am : AwardModel
+        The award model (its agents, bids and cost terms); not changed.
+    values : sequence of int
+        A solution of ``am.model`` that keeps the bid-free roster's slots (the slot stage's).
+    options : SolveOptions
+        Seed, and whether budgets are deterministic work (the default) or wall seconds.
+    time_limit_s : float
+        Budget, deterministic seconds (or wall seconds when not ``options.deterministic``): each step costs
+        its solves' work plus :data:`STEP_UNITS` for building its model. The wall clock is also capped at ten
+        times it, and by ``options.net`` (the award's wall-clock net) when set.
+    slack : float
+        How much the roster's cost may still grow, cost units (the cap minus the cost of ``values``).
+    group_size : int, default 6
+        Agents re-solved together per step.
+    step_s : float, default 0.5
+        Budget of one step's solve (same units as ``time_limit_s``).
+
+    Returns
+    -------
+    ExchangeResult
+        The best rows found (never fewer points than ``values``).
+    """
+    problem, bids, rm = am.problem, am.bids, am.rm
+    rng = random.Random(options.seed)
+    rows = rows_of(am, values)
+    index = {a.id: i for i, a in enumerate(problem.agents)}
+    by_agent: dict[int, list[int]] = {}
+    for i, b in enumerate(bids):
+        by_agent.setdefault(index[b.agent], []).append(i)
+    group_of = {a: g for g, members in enumerate(skill_groups(am)) for a in members}
+    members_of = skill_groups(am)
+    won = [_holds(am, index[b.agent], b, rows[index[b.agent]]) for b in bids]
+    points = sum(am.points[i] for i, w in enumerate(won) if w)
+    weights = problem.weights.model_copy(update={"fairness": 0.0})
+    spent, steps, improved, change = 0.0, 0, 0, 0.0
+    t0 = time.perf_counter()
+    wall_cap = 10 * time_limit_s if options.deterministic else time_limit_s
+    net = options.net
+    while spent + STEP_UNITS < time_limit_s and time.perf_counter() - t0 < wall_cap:
+        if net is not None and net.left() <= 0:
+            net.cuts += 1  # the award's wall-clock net: stop here, with what the search has
+            break
+        denied = [i for i, w in enumerate(won) if not w]
+        if not denied:
+            break
+        i = rng.choice(denied)
+        a = index[bids[i].agent]
+        pool = [x for x in members_of[group_of[a]] if x != a]
+        if not pool:
+            continue
+        helpful = [x for x in pool if _could_give(am, bids[i], x, rows[x])]
+        group = {a}
+        for x in rng.sample(helpful, min(len(helpful), max(1, (group_size - 1) // 2))):
+            group.add(x)
+        rest = [x for x in pool if x not in group]
+        for x in rng.sample(rest, min(len(rest), group_size - len(group))):
+            group.add(x)
+        agents = sorted(group)
+        got = _solve_group(am, agents, rows, by_agent, weights, slack - change, options,
+                           min(step_s, time_limit_s - spent))
+        steps += 1
+        spent += STEP_UNITS
+        if got is None:
+            continue
+        new_rows, gain, delta, work = got
+        spent += work
+        if gain > 0 or (gain == 0 and delta < -1e-9):
+            for x, r in zip(agents, new_rows, strict=True):
+                rows[x] = r
+            for x in agents:
+                for j in by_agent.get(x, []):
+                    won[j] = _holds(am, x, bids[j], rows[x])
+            points += gain
+            change += delta
+            improved += gain > 0
+    return ExchangeResult(rows=rows, points=points, cost_change=change, steps=steps, improved=improved,
+                          work_s=spent, time_s=time.perf_counter() - t0)
+
+
+def exchange_outcome(am: AwardModel, result: ExchangeResult, start: Outcome, options: SolveOptions, *,
+                     time_limit_s: float) -> Outcome:
+    """``result`` as a solution of ``am.model`` (breaks placed, every literal set), or ``start`` when it has no
+    more points or the model (its cost cap included) does not accept it.
+
+    The bound stays ``start``'s: the exchanges are slot exchanges, which that bound covers.
+    """
+    if result.points <= round(start.objective or 0):
+        return start
+    rm = am.rm
+    rows = {rm.agents[a].id: [(d, rm.shifts[s].id) for d, s in enumerate(r) if s >= 0]
+            for a, r in enumerate(result.rows)}
+    out = am.complete_cells(am.relabel(rows), options, time_limit_s=time_limit_s)
+    if not out.found:
+        return start
+    points = am.value(out.values, am.points_expr())
+    if points <= round(start.objective or 0):  # pragma: no cover - the rows' points are the model's
+        return start
+    return Outcome(status="FEASIBLE", values=out.values, objective=float(points), bound=start.bound,
+                   time_s=start.time_s + result.time_s + out.time_s, work_s=start.work_s + result.work_s + out.work_s)
+
+
+def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_agent: dict[int, list[int]],
+                 weights: object, slack: float, options: SolveOptions, budget: float
+                 ) -> tuple[list[list[int]], int, float, float] | None:
+    """Re-solve ``agents`` alone on the slots they hold: ``(rows, points gained, cost change, work)``."""
+    problem = am.problem
+    sub_problem = problem.model_copy(update={"agents": [problem.agents[a] for a in agents], "requirements": [],
+                                             "shift_demands": [], "weights": weights})
+    sub_bids: list[HeldBid] = [am.bids[j] for a in agents for j in by_agent.get(a, [])]
+    sub = AwardModel(sub_problem, sub_bids)
+    srm = sub.rm
+    # the group's head-count per (day, shift): what it trades among itself
+    counts: dict[tuple[int, int], int] = {}
+    for k, a in enumerate(agents):
+        for d, s in enumerate(rows[a]):
+            if s >= 0:
+                counts[d, s] = counts.get((d, s), 0) + 1
+    cells: dict[tuple[int, int], list] = {}
+    for (k, d, s), x in srm.work.items():
+        cells.setdefault((d, s), []).append(x)
+    for (d, s), xs in cells.items():
+        sub.model.add(sum(xs) == counts.get((d, s), 0))
+    if any(key not in cells for key in counts):
+        return None  # pragma: no cover - the group's own shifts always have literals
+    # the current lines: their cost and points (a hint, and the reference for the cap)
+    current = {}
+    for (k, d, s), x in srm.work.items():
+        current[x.index] = int(rows[agents[k]][d] == s)
+    fixed = sub.model.clone()
+    for (k, d, s), x in srm.work.items():
+        fixed.add(fixed.get_bool_var_from_proto_index(x.index) == current[x.index])
+    fixed.minimize(sub.cost)
+    base = sub.run(options, time_limit_s=budget, model=fixed)
+    if not base.found:
+        return None
+    base_cost = round(base.objective or 0)
+    base_points = sub.value(base.values, sub.points_expr())
+    cap = base_cost + int(max(0.0, slack) * sub.scale + 1e-6)
+    sub.cap_cost(cap)
+    big = cap + 1
+    sub.hint(base.values)
+    sub.model.maximize(big * sub.points_expr() - sub.cost)
+    out = sub.run(options, time_limit_s=budget, model=sub.model)
+    work = base.work_s + out.work_s if options.deterministic else base.time_s + out.time_s
+    if not out.found:
+        return [list(rows[a]) for a in agents], 0, 0.0, work
+    new_rows = [[-1] * srm.n_days for _ in agents]
+    for (k, d, s), x in srm.work.items():
+        if out.values[x.index]:
+            new_rows[k][d] = s
+    gain = sub.value(out.values, sub.points_expr()) - base_points
+    delta = (sub.value(out.values, sub.cost) - base_cost) / sub.scale
+    return new_rows, gain, delta, work
+
+
+def _holds(am: AwardModel, a: int, bid: HeldBid, row: list[int]) -> bool:
+    """Whether ``bid``'s item holds for agent index ``a`` working ``row`` (shift index per day, -1 off)."""
+    item, shifts = bid.item, am.rm.shifts
+    days = item_day_range(am.rm, item)
+    if item.kind == "avoid_tag":
+        return all(row[d] < 0 or item.tag not in shifts[row[d]].tags for d in days)
+    s = row[days[0]]
+    if item.kind == "day_off":
+        return s < 0
+    if item.kind == "shift":
+        return s >= 0 and shifts[s].id == item.shift
+    return s >= 0 and item.tag in shifts[s].tags
+
+
+def _could_give(am: AwardModel, bid: HeldBid, x: int, row: list[int]) -> bool:
+    """Whether agent index ``x`` working ``row`` holds what ``bid`` asks for, so that trading with it could
+    grant the bid: off (and not on leave) on the day wanted off, on the wanted shift or tag that day, or free
+    of the avoided tag all week."""
+    item = bid.item
+    days = item_day_range(am.rm, item)
+    if item.kind == "day_off":
+        d = days[0]
+        return row[d] < 0 and am.rm.problem.horizon.date_of(d) not in set(am.problem.agents[x].leave)
+    return _holds(am, x, bid, row)
