@@ -50,7 +50,8 @@ def test_exchanges_keep_the_slots_the_rules_and_the_cap_and_win_points(case: tup
     assert result.cost_change <= 1e-9 and result.steps > 0
     # bid-free roster R1 leaves points a swap can give: the search finds some
     assert result.points > start
-    out = exchange_outcome(am, result, Outcome(status="FEASIBLE", values=done.values, objective=float(start)), OPTIONS, time_limit_s=5)
+    start_outcome = Outcome(status="FEASIBLE", values=done.values, objective=float(start))
+    out = exchange_outcome(am, result, start_outcome, OPTIONS, time_limit_s=5)
     assert am.value(out.values, am.points_expr()) == result.points == round(out.objective or 0)
     assert am.value(out.values, am.cost) <= cap
     roster = roster_from_values(am, out.values, base, 0.0)

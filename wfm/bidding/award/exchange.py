@@ -21,8 +21,11 @@ it wants off, on the shift or tag it wants that day, or free of the tag in the w
 rest drawn at random from its skill group. Steps are counted in CP-SAT's deterministic work, and the draw is
 seeded, so the search is reproducible.
 
-Measured (60 agents × 4 weeks, seeded bids, R1 from the reproducible roster solve, slot stage 103 points): see
-docs/bidding.md "Limits at scale".
+Measured on the benchmark's round (60 agents × 4 weeks of the synthetic centre, 78 seeded bids, R1 from the
+reproducible roster solve): the whole-model slot solve reaches 89 points in 9 work-seconds; from there groups of
+6 reach 164 points after 35 steps (14 s of wall time), 185 after 139 steps, and nothing more in the next 1,200;
+the roster's cost fell by 39 on the way (wishes and start times met better). In the award (60 s) the search has
+0.6 of the points share and reaches 158; docs/bidding.md "Limits at scale" has the benchmark table.
 
 The search needs every cost term to be a sum over agents; with ``weights.fairness`` (a spread over all agents) a
 group's cost does not say how the roster's moves, so :func:`exchange_search` is not run (the caller checks
@@ -106,7 +109,7 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
     ExchangeResult
         The best rows found (never fewer points than ``values``).
     """
-    problem, bids, rm = am.problem, am.bids, am.rm
+    problem, bids = am.problem, am.bids
     rng = random.Random(options.seed)
     rows = rows_of(am, values)
     index = {a.id: i for i, a in enumerate(problem.agents)}
@@ -122,6 +125,7 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
     t0 = time.perf_counter()
     wall_cap = 10 * time_limit_s if options.deterministic else time_limit_s
     net = options.net
+    gaps: dict[tuple[int, int, int], float] = {}
     while spent + STEP_UNITS < time_limit_s and time.perf_counter() - t0 < wall_cap:
         if net is not None and net.left() <= 0:
             net.cuts += 1  # the award's wall-clock net: stop here, with what the search has
@@ -143,7 +147,7 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
             group.add(x)
         agents = sorted(group)
         got = _solve_group(am, agents, rows, by_agent, weights, slack - change, options,
-                           min(step_s, time_limit_s - spent))
+                           min(step_s, time_limit_s - spent), gaps)
         steps += 1
         spent += STEP_UNITS
         if got is None:
@@ -186,23 +190,24 @@ def exchange_outcome(am: AwardModel, result: ExchangeResult, start: Outcome, opt
 
 
 def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_agent: dict[int, list[int]],
-                 weights: object, slack: float, options: SolveOptions, budget: float
-                 ) -> tuple[list[list[int]], int, float, float] | None:
-    """Re-solve ``agents`` alone on the slots they hold: ``(rows, points gained, cost change, work)``."""
+                 weights: object, slack: float, options: SolveOptions, budget: float,
+                 gaps: dict[tuple[int, int, int], float]) -> tuple[list[list[int]], int, float, float] | None:
+    """Re-solve ``agents`` alone on the slots they hold: ``(rows, points gained, cost change, work)``;
+    ``gaps`` is the rest-gap cache the groups' models share (same horizon and shifts)."""
     problem = am.problem
     sub_problem = problem.model_copy(update={"agents": [problem.agents[a] for a in agents], "requirements": [],
                                              "shift_demands": [], "weights": weights})
     sub_bids: list[HeldBid] = [am.bids[j] for a in agents for j in by_agent.get(a, [])]
-    sub = AwardModel(sub_problem, sub_bids)
+    sub = AwardModel(sub_problem, sub_bids, gaps=gaps)
     srm = sub.rm
     # the group's head-count per (day, shift): what it trades among itself
     counts: dict[tuple[int, int], int] = {}
-    for k, a in enumerate(agents):
+    for a in agents:
         for d, s in enumerate(rows[a]):
             if s >= 0:
                 counts[d, s] = counts.get((d, s), 0) + 1
     cells: dict[tuple[int, int], list] = {}
-    for (k, d, s), x in srm.work.items():
+    for (_k, d, s), x in srm.work.items():
         cells.setdefault((d, s), []).append(x)
     for (d, s), xs in cells.items():
         sub.model.add(sum(xs) == counts.get((d, s), 0))
@@ -213,7 +218,7 @@ def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_ag
     for (k, d, s), x in srm.work.items():
         current[x.index] = int(rows[agents[k]][d] == s)
     fixed = sub.model.clone()
-    for (k, d, s), x in srm.work.items():
+    for x in srm.work.values():
         fixed.add(fixed.get_bool_var_from_proto_index(x.index) == current[x.index])
     fixed.minimize(sub.cost)
     base = sub.run(options, time_limit_s=budget, model=fixed)

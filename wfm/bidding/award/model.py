@@ -128,11 +128,12 @@ class Outcome:
 class AwardModel:
     """The roster model of ``problem`` with a literal ``won[b]`` per bid of ``bids`` (see the module doc)."""
 
-    def __init__(self, problem: RosterProblem, bids: Sequence[HeldBid]) -> None:
+    def __init__(self, problem: RosterProblem, bids: Sequence[HeldBid], *,
+                 gaps: dict[tuple[int, int, int], float] | None = None) -> None:
         # -- data --------------------------------------------------------------------------------------
         self.problem = problem
         self.bids = list(bids)
-        self.rm = RosterModel(problem, symmetry=False)
+        self.rm = RosterModel(problem, symmetry=False, gaps=gaps)  # gaps: a shared rest-gap cache (same shifts)
         self.model: cp_model.CpModel = self.rm.model
         self.scale: int = self.rm.objective_scale
         index = {a.id: i for i, a in enumerate(problem.agents)}

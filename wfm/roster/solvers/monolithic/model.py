@@ -35,9 +35,13 @@ class RosterModel:
         rules) so that an infeasible model can name the rules that clash.
     symmetry : bool, default True
         Order interchangeable agents (same contract, skills and personal data) to cut symmetric rosters.
+    gaps : dict, optional
+        A cache of :meth:`gap_minutes` to share with other models of the same horizon and shifts (the
+        award's exchange search builds hundreds of small ones); it changes no constraint.
     """
 
-    def __init__(self, problem: RosterProblem, *, explain: bool = False, symmetry: bool = True) -> None:
+    def __init__(self, problem: RosterProblem, *, explain: bool = False, symmetry: bool = True,
+                 gaps: dict[tuple[int, int, int], float] | None = None) -> None:
         # -- data ------------------------------------------------------------------------------------
         self.problem = problem
         self.timeline = Timeline(problem)
@@ -60,7 +64,9 @@ class RosterModel:
         self.cover_cells: list[tuple] = []
         self._weekend: dict[tuple[int, int], Any] = {}
         self._cover: dict | None = None
-        self._gaps: dict[tuple[int, int, int], float] = {}  # gap_minutes by (day, shift, next shift)
+        # gap_minutes by (day, shift, next shift); ``gaps`` shares it between models of the same horizon and
+        # shifts (the award's exchange search builds hundreds of small ones)
+        self._gaps: dict[tuple[int, int, int], float] = {} if gaps is None else gaps
         self.break_counts: dict[tuple[int, int, int, int], list] = {}
         self.group_members: dict[int, list[int]] = {}
         self.symmetry_classes: list[list[int]] = []
