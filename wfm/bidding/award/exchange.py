@@ -45,7 +45,8 @@ from wfm.bidding.award.targets import item_day_range
 from wfm.bidding.models import HeldBid
 from wfm.roster.models import RosterProblem
 
-__all__ = ["ExchangeResult", "exchange_search", "exchange_outcome", "rows_of", "separable", "STEP_UNITS"]
+__all__ = ["ExchangeResult", "SlotExchange", "exchange_search", "exchange_outcome", "rows_of", "separable",
+           "STEP_UNITS"]
 
 #: Work charged per step for building its group's model (deterministic, so the search is reproducible): about
 #: the wall seconds one 6-agent x 4-week model takes to build on a quiet core (0.3-0.4 s measured).
@@ -81,6 +82,61 @@ def rows_of(am: AwardModel, values: Sequence[int]) -> list[list[int]]:
     return rows
 
 
+class SlotExchange:
+    """The slot exchange of an award model as per-agent rows, re-solved a few agents at a time.
+
+    ``rows[a][d]`` is the shift index agent ``a`` works on day ``d`` (-1 off). :meth:`solve` re-solves a group
+    alone on the slots it holds (see the module docstring); :meth:`apply` takes its answer. Used by
+    :func:`exchange_search` and by the serial-dictatorship baseline (:mod:`wfm.bidding.award.baselines`).
+    """
+
+    def __init__(self, am: AwardModel, values: Sequence[int]) -> None:
+        self.am = am
+        self.rows = rows_of(am, values)
+        self.index = {a.id: i for i, a in enumerate(am.problem.agents)}
+        self.by_agent: dict[int, list[int]] = {}
+        for i, b in enumerate(am.bids):
+            self.by_agent.setdefault(self.index[b.agent], []).append(i)
+        self.members = skill_groups(am)
+        self.group_of = {a: g for g, members in enumerate(self.members) for a in members}
+        self.weights = am.problem.weights.model_copy(update={"fairness": 0.0})
+        self.gaps: dict[tuple[int, int, int], float] = {}  # one rest-gap cache for every group's model
+
+    def holds(self, i: int) -> bool:
+        """Whether bid ``i``'s item holds in the current rows."""
+        b = self.am.bids[i]
+        a = self.index[b.agent]
+        return _holds(self.am, a, b, self.rows[a])
+
+    def group(self, i: int, rng: random.Random, size: int) -> list[int]:
+        """Agent indices to re-solve for bid ``i``: its agent, up to half partners who hold what it asks for
+        (off that day, on that shift or tag, free of that tag all week), the rest drawn from its skill group."""
+        bid = self.am.bids[i]
+        a = self.index[bid.agent]
+        pool = [x for x in self.members[self.group_of[a]] if x != a]
+        helpful = [x for x in pool if _could_give(self.am, bid, x, self.rows[x])]
+        chosen = {a}
+        chosen.update(rng.sample(helpful, min(len(helpful), max(1, (size - 1) // 2))))
+        rest = [x for x in pool if x not in chosen]
+        chosen.update(rng.sample(rest, min(len(rest), size - len(chosen))))
+        return sorted(chosen)
+
+    def solve(self, agents: list[int], *, slack: float, options: SolveOptions, budget: float,
+              forced: Sequence[int] = (), points: bool = True) -> tuple[list[list[int]], int, float, float] | None:
+        """Re-solve ``agents`` on the slots they hold: ``(rows, points gained, cost change, work)``, or None when
+        the group has no such roster (``forced`` bids granted, the cost at most ``slack`` cost units up).
+
+        The objective is the most points, then the least cost (``points``), or the least cost alone.
+        """
+        return _solve_group(self.am, agents, self.rows, self.by_agent, self.weights, slack, options, budget,
+                            self.gaps, forced, points)
+
+    def apply(self, agents: list[int], rows: list[list[int]]) -> None:
+        """Take a group's new rows."""
+        for x, r in zip(agents, rows, strict=True):
+            self.rows[x] = r
+
+
 def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions, *, time_limit_s: float,
                     slack: float, group_size: int = 6, step_s: float = 0.5) -> ExchangeResult:
     """Improve the points of the slot exchange ``values`` (a solution of ``am``'s model) group by group.
@@ -109,23 +165,14 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
     ExchangeResult
         The best rows found (never fewer points than ``values``).
     """
-    problem, bids = am.problem, am.bids
+    ex = SlotExchange(am, values)
     rng = random.Random(options.seed)
-    rows = rows_of(am, values)
-    index = {a.id: i for i, a in enumerate(problem.agents)}
-    by_agent: dict[int, list[int]] = {}
-    for i, b in enumerate(bids):
-        by_agent.setdefault(index[b.agent], []).append(i)
-    group_of = {a: g for g, members in enumerate(skill_groups(am)) for a in members}
-    members_of = skill_groups(am)
-    won = [_holds(am, index[b.agent], b, rows[index[b.agent]]) for b in bids]
+    won = [ex.holds(i) for i in range(len(am.bids))]
     points = sum(am.points[i] for i, w in enumerate(won) if w)
-    weights = problem.weights.model_copy(update={"fairness": 0.0})
     spent, steps, improved, change = 0.0, 0, 0, 0.0
     t0 = time.perf_counter()
     wall_cap = 10 * time_limit_s if options.deterministic else time_limit_s
     net = options.net
-    gaps: dict[tuple[int, int, int], float] = {}
     while spent + STEP_UNITS < time_limit_s and time.perf_counter() - t0 < wall_cap:
         if net is not None and net.left() <= 0:
             net.cuts += 1  # the award's wall-clock net: stop here, with what the search has
@@ -133,21 +180,11 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
         denied = [i for i, w in enumerate(won) if not w]
         if not denied:
             break
-        i = rng.choice(denied)
-        a = index[bids[i].agent]
-        pool = [x for x in members_of[group_of[a]] if x != a]
-        if not pool:
+        agents = ex.group(rng.choice(denied), rng, group_size)
+        if len(agents) < 2:
+            spent += STEP_UNITS  # nobody to trade with: counted, so the loop always ends
             continue
-        helpful = [x for x in pool if _could_give(am, bids[i], x, rows[x])]
-        group = {a}
-        for x in rng.sample(helpful, min(len(helpful), max(1, (group_size - 1) // 2))):
-            group.add(x)
-        rest = [x for x in pool if x not in group]
-        for x in rng.sample(rest, min(len(rest), group_size - len(group))):
-            group.add(x)
-        agents = sorted(group)
-        got = _solve_group(am, agents, rows, by_agent, weights, slack - change, options,
-                           min(step_s, time_limit_s - spent), gaps)
+        got = ex.solve(agents, slack=slack - change, options=options, budget=min(step_s, time_limit_s - spent))
         steps += 1
         spent += STEP_UNITS
         if got is None:
@@ -155,15 +192,14 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
         new_rows, gain, delta, work = got
         spent += work
         if gain > 0 or (gain == 0 and delta < -1e-9):
-            for x, r in zip(agents, new_rows, strict=True):
-                rows[x] = r
+            ex.apply(agents, new_rows)
             for x in agents:
-                for j in by_agent.get(x, []):
-                    won[j] = _holds(am, x, bids[j], rows[x])
+                for j in ex.by_agent.get(x, []):
+                    won[j] = ex.holds(j)
             points += gain
             change += delta
             improved += gain > 0
-    return ExchangeResult(rows=rows, points=points, cost_change=change, steps=steps, improved=improved,
+    return ExchangeResult(rows=ex.rows, points=points, cost_change=change, steps=steps, improved=improved,
                           work_s=spent, time_s=time.perf_counter() - t0)
 
 
@@ -191,9 +227,9 @@ def exchange_outcome(am: AwardModel, result: ExchangeResult, start: Outcome, opt
 
 def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_agent: dict[int, list[int]],
                  weights: object, slack: float, options: SolveOptions, budget: float,
-                 gaps: dict[tuple[int, int, int], float]) -> tuple[list[list[int]], int, float, float] | None:
-    """Re-solve ``agents`` alone on the slots they hold: ``(rows, points gained, cost change, work)``;
-    ``gaps`` is the rest-gap cache the groups' models share (same horizon and shifts)."""
+                 gaps: dict[tuple[int, int, int], float], forced: Sequence[int] = (), points: bool = True
+                 ) -> tuple[list[list[int]], int, float, float] | None:
+    """:meth:`SlotExchange.solve`; ``gaps`` is the rest-gap cache the groups' models share."""
     problem = am.problem
     sub_problem = problem.model_copy(update={"agents": [problem.agents[a] for a in agents], "requirements": [],
                                              "shift_demands": [], "weights": weights})
@@ -228,13 +264,19 @@ def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_ag
     base_points = sub.value(base.values, sub.points_expr())
     cap = base_cost + int(max(0.0, slack) * sub.scale + 1e-6)
     sub.cap_cost(cap)
+    local = {j: k for k, j in enumerate(j for a in agents for j in by_agent.get(a, []))}
+    for j in forced:
+        sub.model.add(sub.won[local[j]] == 1)
     big = cap + 1
     sub.hint(base.values)
-    sub.model.maximize(big * sub.points_expr() - sub.cost)
+    if points:
+        sub.model.maximize(big * sub.points_expr() - sub.cost)
+    else:
+        sub.model.minimize(sub.cost)
     out = sub.run(options, time_limit_s=budget, model=sub.model)
     work = base.work_s + out.work_s if options.deterministic else base.time_s + out.time_s
     if not out.found:
-        return [list(rows[a]) for a in agents], 0, 0.0, work
+        return None if forced else ([list(rows[a]) for a in agents], 0, 0.0, work)
     new_rows = [[-1] * srm.n_days for _ in agents]
     for (k, d, s), x in srm.work.items():
         if out.values[x.index]:
