@@ -11,7 +11,7 @@
    placements kept, so cover is R1's exactly; :mod:`wfm.bidding.award.slots`), the way the commercial suites
    award the lines of a posted schedule: one CP-SAT solve of the whole model started from R1, then, when it
    is unproven, exchanges among a few agents at a time, each group re-solved alone on the slots it holds
-   (:mod:`wfm.bidding.award.exchange`; 60 agents x 4 weeks: 89 points from the whole-model solve, 158 after
+   (:mod:`wfm.bidding.award.exchange`; 60 agents x 4 weeks: 89 points from the whole-model solve, 167 after
    the exchanges, at a lower roster cost); then ``points`` — the full model (any roster under the cap)
    started from that exchange, with a neighbourhood search when unproven. Its bound is the bound of the
    award; the slot stage's bound only covers exchanges of R1's slots.
@@ -63,19 +63,23 @@ class Budget:
 
     ``wall_net`` is the one wall-clock safety net of the stages after coverage (points, fairness, tie-break),
     in multiples of ``time_limit_s``: together they may not run longer (:class:`WallNet`); a solve the net
-    cuts keeps what it had (its start, at worst). Their work budgets add up to 0.55 x ``time_limit_s``; on a
-    quiet machine their wall time was 1.5 and 1.0 x ``time_limit_s`` (60 and 150 agents x 4 weeks, 60 s), so 3
-    leaves about twice that before the net cuts; the award says when it did (``Award.safety_net_hit``).
+    cuts keeps what it had (its start, at worst). Their work budgets add up to 0.6 x ``time_limit_s``; on a
+    quiet machine the whole award (R1 given) took 0.94 x ``time_limit_s`` of wall time at 60 and at 150 agents
+    x 4 weeks (60 s), so 3 leaves about three times that before the net cuts; the award says when it did
+    (``Award.safety_net_hit``). The points share goes mostly (``points_exchange``) to slot exchanges among a
+    few agents at a time. At 60 agents x 4 weeks, ``points`` 0.3 with 0.6 of it on exchanges gave 158 points;
+    0.45 with 0.8 gives 167, and the fairness stage, cut from 0.125 to 0.05, still reached a better objective
+    (121,308 -> 134,036: it now starts from its complete incumbent).
     """
 
     coverage: float = 0.4
     complete: float = 0.05
-    points: float = 0.3
-    points_slots: float = 0.2  # of the points share: exchanges of the bid-free roster's slots first (CP-SAT)
-    points_exchange: float = 0.6  # of the points share: then slot exchanges among a few agents at a time
+    points: float = 0.45
+    points_slots: float = 0.1  # of the points share: exchanges of the bid-free roster's slots first (CP-SAT)
+    points_exchange: float = 0.8  # of the points share: then slot exchanges among a few agents at a time
     points_full: float = 0.5  # of the rest of the points share: the full model; the rest, the neighbourhood search
-    fairness: float = 0.125
-    tie_break: float = 0.125
+    fairness: float = 0.05
+    tie_break: float = 0.05
     wall_net: float = 3.0  # wall-clock net of the stages after coverage, multiples of time_limit_s
 
 
@@ -196,13 +200,15 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         share = budget.points * time_limit_s
         # 2a: agents exchange the bid-free roster's slots (its staffing plan and breaks kept, so cover is R1's)
         slot_out = _slot_stage(am, done.values, options, budget.points_slots * share)
+        used = budget.points_slots
         if slot_out.found and not slot_out.optimal and separable(problem):
             # unproven: improve it group by group, each group trading only the slots it holds
             result = exchange_search(am, slot_out.values, options, time_limit_s=budget.points_exchange * share,
                                      slack=(cap - am.value(slot_out.values, am.cost)) / am.scale)
             slot_out = exchange_outcome(am, result, slot_out, options, time_limit_s=budget.complete * time_limit_s)
+            used += budget.points_exchange
         stages.append(_stage("points_slots", slot_out))
-        share *= 1 - budget.points_slots - budget.points_exchange
+        share *= 1 - used  # a proven slot stage leaves the exchanges' share to the full model
         # 2b: the full model (any roster under the cap), started from the best slot exchange
         am.hint(slot_out.values if slot_out.found else done.values)
         am.model.maximize(am.points_expr())

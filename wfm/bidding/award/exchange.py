@@ -16,7 +16,7 @@ start-time consistency; cover is the staffing plan's by construction). :func:`ex
 * maximise ``points * M - cost``: the most points, then the cheapest way to them (which leaves slack for the
   next groups).
 
-A group is one agent with a denied bid and partners who could give it what it asked for (agents off on the day
+A group is one agent with a denied bid (drawn) and partners who could give it what it asked for (agents off on the day
 it wants off, on the shift or tag it wants that day, or free of the tag in the week it wants free of it), the
 rest drawn at random from its skill group. Steps are counted in CP-SAT's deterministic work, and the draw is
 seeded, so the search is reproducible.
@@ -25,7 +25,8 @@ Measured on the benchmark's round (60 agents × 4 weeks of the synthetic centre,
 reproducible roster solve): the whole-model slot solve reaches 89 points in 9 work-seconds; from there groups of
 6 reach 164 points after 35 steps (14 s of wall time), 185 after 139 steps, and nothing more in the next 1,200;
 the roster's cost fell by 39 on the way (wishes and start times met better). In the award (60 s) the search has
-0.6 of the points share and reaches 158; docs/bidding.md "Limits at scale" has the benchmark table.
+0.8 of the points share (21.6 work-seconds) and reaches 167 (436 at 150 agents); docs/bidding.md "Limits at
+scale" has the benchmark table, with serial dictatorship checking its picks by the same group solves.
 
 The search needs every cost term to be a sum over agents; with ``weights.fairness`` (a spread over all agents) a
 group's cost does not say how the roster's moves, so :func:`exchange_search` is not run (the caller checks
