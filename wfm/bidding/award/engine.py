@@ -19,12 +19,17 @@
    (over agents with at least one item their own rules allow), then the sum of the shares (so that an agent
    who can win nothing does not leave the others' shares to chance). The stage's objective is
    ``(agents x 10000 + 1) x least share + sum of shares``, shares in units of 1/10000.
-4. **tie-break** — keep that share, prefer senior agents' points (earlier ``hire_date``; optional), then a
+4. **tie-break** — keep that value, prefer senior agents' points (earlier ``hire_date``; optional), then a
    seeded draw over the bids: the same input and seed give the same award.
 
-Each stage is one CP-SAT solve of the same model started from the previous stage's solution, so it can only
-keep or improve what came before; its status and bound are reported (a time-out is "FEASIBLE" with a gap,
-never "optimal"). :mod:`wfm.bidding.award.explain` then gives every denied bid its reason.
+When the previous stage is unproven and the roster's cost is a sum over agents, stages 3 and 4 exchange slots
+among a few agents at a time (:mod:`wfm.bidding.award.share_search`: at 150 agents x 4 weeks one solve of the
+whole model finds nothing in their shares), then, when ``Budget.share_groups`` leaves some of the share, run
+one CP-SAT solve of the whole model from the best so far; otherwise (small rounds, proven exactly) that one
+solve has the whole share. Every stage starts from the
+previous stage's solution, so it can only keep or improve what came before; its status and bound are reported
+(a time-out is "FEASIBLE" with a gap, never "optimal"; without a bound of its own, the objective's largest value
+over its variables' domains). :mod:`wfm.bidding.award.explain` then gives every denied bid its reason.
 """
 
 from __future__ import annotations
@@ -33,8 +38,11 @@ import datetime as dt
 import math
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+
+from ortools.sat.python.cp_model_helper import FlatIntExpr
 
 from wfm.bidding.award.exchange import exchange_outcome, exchange_search, separable
 from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, forced_others
@@ -42,6 +50,7 @@ from wfm.bidding.award.lns import improve_points
 from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions, WallNet
 from wfm.bidding.award.results import Award, BidResult, StageReport
 from wfm.bidding.award.screen import labour_screen
+from wfm.bidding.award.share_search import SHARE_SCALE, SearchResult, ShareBook, fairness_search, tie_break_search
 from wfm.bidding.award.slots import keep_slots
 from wfm.bidding.models import BidItem, HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError
@@ -52,10 +61,6 @@ from wfm.roster.checker import check
 from wfm.roster.models import RosterProblem, RosterSolution
 
 __all__ = ["award_bids", "Budget", "SHARE_SCALE", "roster_from_values", "what_item"]
-
-#: Shares of bid points won are integers in the model: 10000 = the agent won everything it bid.
-SHARE_SCALE = 10_000
-
 
 @dataclass(frozen=True)
 class Budget:
@@ -69,7 +74,11 @@ class Budget:
     (``Award.safety_net_hit``). The points share goes mostly (``points_exchange``) to slot exchanges among a
     few agents at a time. At 60 agents x 4 weeks, ``points`` 0.3 with 0.6 of it on exchanges gave 158 points;
     0.45 with 0.8 gives 167, and the fairness stage, cut from 0.125 to 0.05, still reached a better objective
-    (121,308 -> 134,036: it now starts from its complete incumbent).
+    (121,308 -> 134,036: it now starts from its complete incumbent). Of the fairness and tie-break shares,
+    ``share_groups`` goes to group exchanges (:mod:`wfm.bidding.award.share_search`) and the rest to one
+    whole-model solve from their best: with 0.3 of the shares that solve found nothing at 150 agents and
+    nothing better than the exchanges at 60 (and cost 5 s of wall time at 150), so by default the exchanges
+    have it all.
     """
 
     coverage: float = 0.4
@@ -80,6 +89,7 @@ class Budget:
     points_full: float = 0.5  # of the rest of the points share: the full model; the rest, the neighbourhood search
     fairness: float = 0.05
     tie_break: float = 0.05
+    share_groups: float = 1.0  # of the fairness and tie-break shares: group exchanges first (separable costs)
     wall_net: float = 3.0  # wall-clock net of the stages after coverage, multiples of time_limit_s
 
 
@@ -201,7 +211,12 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         # 2a: agents exchange the bid-free roster's slots (its staffing plan and breaks kept, so cover is R1's)
         slot_out = _slot_stage(am, done.values, options, budget.points_slots * share)
         used = budget.points_slots
-        if slot_out.found and not slot_out.optimal and separable(problem):
+        if not slot_out.found:
+            # nothing in the slot solve's share (150 agents with a smaller share): R1 is a slot exchange too
+            slot_out = Outcome(status="FEASIBLE", values=done.values, bound=float(sum(am.points)),
+                               objective=float(am.value(done.values, am.points_expr())), time_s=slot_out.time_s,
+                               work_s=slot_out.work_s, cut=slot_out.cut)
+        if not slot_out.optimal and separable(problem):
             # unproven: improve it group by group, each group trading only the slots it holds
             result = exchange_search(am, slot_out.values, options, time_limit_s=budget.points_exchange * share,
                                      slack=(cap - am.value(slot_out.values, am.cost)) / am.scale)
@@ -239,42 +254,44 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
     labour = _labour_screen(problem, bids, unnetted, time_limit_s=max(0.5, 0.02 * time_limit_s)) if bids else {}
     if bids:
         am.model.add(am.points_expr() >= p2)
+        book = ShareBook(am, labour)
         z = am.model.new_int_var(0, SHARE_SCALE, "least_share")
-        shares = []
-        share_terms: list[tuple[object, int]] = []
-        for agent, idx in _by_agent(bids).items():
-            allowed = [i for i in idx if labour.get(i) is None]
-            total = sum(am.points[i] for i in allowed)
-            if total:
-                s_a = am.model.new_int_var(0, SHARE_SCALE, f"share(agent={agent})")
-                won_points = sum(am.points[i] * am.won[i] for i in allowed)
-                am.model.add(s_a * total <= SHARE_SCALE * won_points)
-                share_terms.append((won_points, total))
-                am.model.add(z <= s_a)
-                shares.append(s_a)
+        share_vars = book.share_vars(am, range(len(problem.agents)), range(len(bids)))
+        for s_a in share_vars.values():
+            am.model.add(z <= s_a)
         # the least share first; then the sum of shares, so that when some agent can win nothing at all
         # (least share 0) the stage still spreads the points over as many agents as it can
-        fair = (len(shares) * SHARE_SCALE + 1) * z + sum(shares)
-        am.hint(best.values)
-        # the shares and the least share at the incumbent too, so the stage starts from a complete solution
-        # (without them it returned less than its start at 60 agents x 4 weeks: 21,333 against 78,004)
-        start = [SHARE_SCALE * am.value(best.values, expr) // total for expr, total in share_terms]
-        for s_a, v in zip(shares, start, strict=True):
-            am.model.add_hint(s_a, v)
-        am.model.add_hint(z, min(start, default=SHARE_SCALE))
-        am.model.maximize(fair)
-        out3 = am.run(options, time_limit_s=budget.fairness * time_limit_s)
+        fair = (len(share_vars) * SHARE_SCALE + 1) * z + sum(share_vars.values())
+
+        def complete(values: list[int]) -> list[int]:
+            # the shares and the least share at a solution too, so a stage starts from a complete one (without
+            # them the fairness stage returned less than its start at 60 agents x 4 weeks: 21,333 vs 78,004)
+            won = [bool(am.value(values, w)) for w in am.won]  # a literal may be negated
+            out = list(values) + [0] * (len(am.model.proto.variables) - len(values))
+            shares = book.shares(won)
+            for a, s_a in share_vars.items():
+                out[s_a.index] = shares[a]
+            out[z.index] = min(shares.values(), default=SHARE_SCALE)
+            return out
+
+        slack = (cap - am.value(best.values, am.cost)) / am.scale
+        # group exchanges when the points stage was not proven (a model too big to prove its points will not
+        # prove fairness either); a proven one keeps the exact whole-model solve
+        search = fairness_search if separable(problem) and not out2.optimal else None
+        best, out3 = _share_stage(am, complete(best.values), fair, search, labour, options,
+                                  budget.fairness * time_limit_s, budget, slack, budget.complete * time_limit_s,
+                                  complete=complete)
         stages.append(_stage("fairness", out3))
-        if out3.found:
-            best = out3
-            am.model.add(fair >= round(out3.objective or 0))
-            # -- stage 4: seniority, then the seeded draw ------------------------------------------------
-            am.hint(best.values)
-            am.model.maximize(_tie_objective(problem, bids, am, seed=seed, seniority=seniority))
-            out4 = am.run(options, time_limit_s=budget.tie_break * time_limit_s)
-            stages.append(_stage("tie_break", out4))
-            if out4.found:
-                best = out4
+        # -- stage 4: seniority, then the seeded draw ------------------------------------------------------
+        am.model.add(fair >= am.value(best.values, fair))
+        weights = _tie_weights(problem, bids, seed=seed, seniority=seniority)
+        slack = (cap - am.value(best.values, am.cost)) / am.scale
+        tie = sum(w * x for w, x in zip(weights, am.won, strict=True))
+        tie_search = partial(tie_break_search, weights=weights) if separable(problem) and not out3.optimal else None
+        best, out4 = _share_stage(am, best.values, tie, tie_search, labour, options,
+                                  budget.tie_break * time_limit_s, budget, slack, budget.complete * time_limit_s,
+                                  complete=complete)
+        stages.append(_stage("tie_break", out4))
     # -- extract --------------------------------------------------------------------------------------------
     roster = roster_from_values(am, best.values, baseline, time.perf_counter() - t0)
     report = check(problem, roster)
@@ -363,9 +380,9 @@ def _labour_screen(problem: RosterProblem, bids: Sequence[HeldBid], options: Sol
     return labour_screen(problem, bids, options, time_limit_s=time_limit_s)
 
 
-def _tie_objective(problem: RosterProblem, bids: Sequence[HeldBid], am: AwardModel, *, seed: int,
-                   seniority: bool) -> object:
-    """Senior agents' points first (rank weight N - rank; all 1 without seniority), then a seeded draw.
+def _tie_weights(problem: RosterProblem, bids: Sequence[HeldBid], *, seed: int, seniority: bool) -> list[int]:
+    """Per bid its tie-break weight: senior agents' points first (rank weight N - rank; all 1 without
+    seniority), then a seeded draw.
 
     The draw's weights are a seeded permutation of 1..n; any set of them sums to less than ``k``, so the
     draw only decides between awards the seniority term values equally.
@@ -376,7 +393,64 @@ def _tie_objective(problem: RosterProblem, bids: Sequence[HeldBid], am: AwardMod
     draw = list(range(1, len(bids) + 1))
     random.Random(seed).shuffle(draw)
     k = len(bids) * (len(bids) + 1) // 2 + 1
-    return sum((b.item.points * weight[b.agent] * k + draw[i]) * am.won[i] for i, b in enumerate(bids))
+    return [b.item.points * weight[b.agent] * k + draw[i] for i, b in enumerate(bids)]
+
+
+def _share_stage(am: AwardModel, start: list[int], objective: object,
+                 search: Callable[..., SearchResult] | None, labour: dict[int, list[str] | None],
+                 options: SolveOptions, share: float, budget: Budget, slack: float, complete_s: float,
+                 complete: Callable[[list[int]], list[int]] | None = None) -> tuple[Outcome, Outcome]:
+    """One of the stages after points (fairness or tie-break): maximise ``objective`` from solution ``start``.
+
+    With ``search`` (the roster's cost a sum over agents), group exchanges first
+    (:mod:`wfm.bidding.award.share_search`, ``budget.share_groups`` of the stage's ``share`` seconds), then
+    one solve of the whole model for the rest, started from the best so far. Returns the stage's best
+    solution and its report; the best is never worse than ``start`` (a whole-model solve that finds less, or
+    nothing, leaves the start, with the solve's bound when it has one). ``complete`` fills in the variables a
+    completed group exchange leaves free (the shares).
+    """
+    complete = complete or (lambda values: values)
+    best = Outcome(status="FEASIBLE", values=start, objective=float(am.value(start, objective)))
+    rest = share
+    if search is not None:
+        result = search(am, start, labour, options, time_limit_s=budget.share_groups * share, slack=slack)
+        rest *= 1 - budget.share_groups
+        best.time_s, best.work_s = result.time_s, result.work_s
+        if result.objective > result.start:
+            rm = am.rm
+            rows = {rm.agents[a].id: [(d, rm.shifts[s].id) for d, s in enumerate(r) if s >= 0]
+                    for a, r in enumerate(result.rows)}
+            out = am.complete_cells(am.relabel(rows), options, time_limit_s=complete_s)
+            if out.found:
+                values = complete(out.values)
+                best = Outcome(status="FEASIBLE", values=values, objective=float(am.value(values, objective)),
+                               time_s=result.time_s + out.time_s, work_s=result.work_s + out.work_s)
+    if search is not None and rest < 0.01 * share:
+        # the exchanges had the whole share: no bound of its own, the objective's largest value
+        return best, replace(best, bound=_upper(am, objective))
+    am.hint(best.values)
+    am.model.maximize(objective)
+    out = am.run(options, time_limit_s=rest)
+    if out.found and (out.objective or 0) >= (best.objective or 0):
+        out.time_s += best.time_s
+        out.work_s += best.work_s
+        return out, out
+    # no whole-model bound: the objective's largest value over its variables' domains (valid, however loose)
+    report = Outcome(status="FEASIBLE", values=best.values, objective=best.objective,
+                     bound=out.bound if out.found else _upper(am, objective), time_s=best.time_s + out.time_s,
+                     work_s=best.work_s + out.work_s, cut=out.cut)
+    return best, report
+
+
+def _upper(am: AwardModel, expr: object) -> float:
+    """The largest value of linear expression ``expr`` of ``am.model`` over its variables' domains."""
+    flat = FlatIntExpr(expr)
+    variables = am.model.proto.variables
+    top = flat.offset
+    for v, c in zip(flat.vars, flat.coeffs, strict=True):
+        dom = variables[v.index].domain
+        top += max(c * dom[0], c * dom[len(dom) - 1])
+    return float(top)
 
 
 def roster_from_values(am: AwardModel, values: list[int], baseline: RosterSolution, elapsed: float) -> RosterSolution:

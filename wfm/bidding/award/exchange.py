@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions
 from wfm.bidding.award.slots import skill_groups
@@ -46,12 +47,22 @@ from wfm.bidding.award.targets import item_day_range
 from wfm.bidding.models import HeldBid
 from wfm.roster.models import RosterProblem
 
-__all__ = ["ExchangeResult", "SlotExchange", "exchange_search", "exchange_outcome", "rows_of", "separable",
-           "STEP_UNITS"]
+__all__ = ["ExchangeResult", "GroupGoal", "SlotExchange", "exchange_search", "exchange_outcome", "rows_of",
+           "separable", "STEP_UNITS", "OBJECTIVE_LIMIT"]
 
 #: Work charged per step for building its group's model (deterministic, so the search is reproducible): about
 #: the wall seconds one 6-agent x 4-week model takes to build on a quiet core (0.3-0.4 s measured).
 STEP_UNITS = 0.3
+
+#: What a group's re-solve maximises besides points: ``goal(sub, bids, start)`` gets the group's model (an
+#: :class:`AwardModel` of the group alone, bids listed as :meth:`SlotExchange.bids_of`), the global index of
+#: each of its bids and a solution vector of it at the group's current lines; it may add constraints and
+#: returns ``(expression, upper bound of it)``. The least cost comes second when the bound allows exact
+#: integer weights.
+GroupGoal = Callable[[AwardModel, list[int], list[int]], tuple[Any, int]]
+
+#: CP-SAT's objective coefficients times values must stay well inside 64-bit integers.
+OBJECTIVE_LIMIT = 2**60
 
 
 @dataclass(frozen=True)
@@ -123,14 +134,21 @@ class SlotExchange:
         return sorted(chosen)
 
     def solve(self, agents: list[int], *, slack: float, options: SolveOptions, budget: float,
-              forced: Sequence[int] = (), points: bool = True) -> tuple[list[list[int]], int, float, float] | None:
+              forced: Sequence[int] = (), points: bool = True, goal: GroupGoal | None = None
+              ) -> tuple[list[list[int]], int, float, float] | None:
         """Re-solve ``agents`` on the slots they hold: ``(rows, points gained, cost change, work)``, or None when
         the group has no such roster (``forced`` bids granted, the cost at most ``slack`` cost units up).
 
-        The objective is the most points, then the least cost (``points``), or the least cost alone.
+        The objective is the most points, then the least cost (``points``), or the least cost alone; or, with
+        ``goal``, the most of what it returns, then the least cost (the fairness and tie-break stages,
+        :mod:`wfm.bidding.award.share_search`).
         """
         return _solve_group(self.am, agents, self.rows, self.by_agent, self.weights, slack, options, budget,
-                            self.gaps, forced, points)
+                            self.gaps, forced, points, goal)
+
+    def bids_of(self, agents: Sequence[int]) -> list[int]:
+        """Bid indices of ``agents``, in the order a group's model lists them."""
+        return [j for a in agents for j in self.by_agent.get(a, [])]
 
     def apply(self, agents: list[int], rows: list[list[int]]) -> None:
         """Take a group's new rows."""
@@ -228,8 +246,8 @@ def exchange_outcome(am: AwardModel, result: ExchangeResult, start: Outcome, opt
 
 def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_agent: dict[int, list[int]],
                  weights: object, slack: float, options: SolveOptions, budget: float,
-                 gaps: dict[tuple[int, int, int], float], forced: Sequence[int] = (), points: bool = True
-                 ) -> tuple[list[list[int]], int, float, float] | None:
+                 gaps: dict[tuple[int, int, int], float], forced: Sequence[int] = (), points: bool = True,
+                 goal: GroupGoal | None = None) -> tuple[list[list[int]], int, float, float] | None:
     """:meth:`SlotExchange.solve`; ``gaps`` is the rest-gap cache the groups' models share."""
     problem = am.problem
     sub_problem = problem.model_copy(update={"agents": [problem.agents[a] for a in agents], "requirements": [],
@@ -270,7 +288,11 @@ def _solve_group(am: AwardModel, agents: list[int], rows: list[list[int]], by_ag
         sub.model.add(sub.won[local[j]] == 1)
     big = cap + 1
     sub.hint(base.values)
-    if points:
+    if goal is not None:
+        expr, top = goal(sub, [j for a in agents for j in by_agent.get(a, [])], base.values)
+        # the goal first, then the least cost; the goal alone when the weights would not fit in 64 bits
+        sub.model.maximize(big * expr - sub.cost if big * (top + 1) < OBJECTIVE_LIMIT else expr)
+    elif points:
         sub.model.maximize(big * sub.points_expr() - sub.cost)
     else:
         sub.model.minimize(sub.cost)
