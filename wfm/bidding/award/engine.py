@@ -312,7 +312,9 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         ex_budget = explain_time_s if explain_time_s is not None else time_limit_s
         per_bid = max(0.2, ex_budget / len(pending))
         for i in pending:
-            results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, p2, out2.optimal, unnetted,
+            # against the award's own points: the later stages keep at least stage 2's and may find more when it
+            # is unproven (60 agents x 4 weeks: 167 -> 185); when it is proven the two are equal
+            results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, points, out2.optimal, unnetted,
                                   per_bid, baseline, coverage_tolerance, time_limit_s, seed, seniority, budget,
                                   resolve_ties, deterministic, workers, best.values)
     shares = _shares(bids, won, labour)
