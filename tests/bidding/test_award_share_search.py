@@ -8,41 +8,19 @@ import random
 
 import pytest
 
-from wfm.bidding import HeldBid
+from tests.bidding.exchange_kit import OPTIONS, exchange_case, slot_counts
 from wfm.bidding.award.engine import roster_from_values
-from wfm.bidding.award.exchange import rows_of
-from wfm.bidding.award.model import AwardModel, SolveOptions
-from wfm.bidding.award.scenario import seeded_bids
+from wfm.bidding.award.exchange import SearchResult, rows_of
+from wfm.bidding.award.model import AwardModel
 from wfm.bidding.award.screen import labour_screen
-from wfm.bidding.award.share_search import SearchResult, ShareBook, fairness_search, tie_break_search
-from wfm.roster import SolveOptions as RosterSolveOptions
-from wfm.roster import call_centre_instance, check, solve
-
-OPTIONS = SolveOptions(seed=0)
+from wfm.bidding.award.share_search import ShareBook, fairness_search, tie_break_search
+from wfm.roster import check
 
 
 @pytest.fixture(scope="module")
 def case() -> tuple:
-    problem = call_centre_instance(14, 2, seed=0, source="synthetic")
-    items, _ = seeded_bids(problem, seed=1, share=1.0)
-    bids = [HeldBid(id=f"{a}:{i}", agent=a, item=it, held=it.points)
-            for a, its in items.items() for i, it in enumerate(its)]
-    base = solve(problem, options=RosterSolveOptions(time_limit_s=4, workers=1, seed=0, reproducible=True))
-    am = AwardModel(problem, bids)
-    done = am.complete(base, OPTIONS, time_limit_s=5)
-    cap = round(done.objective or 0)
-    am.cap_cost(cap)
-    labour = labour_screen(problem, bids, OPTIONS, time_limit_s=5)
-    return problem, base, am, done, cap, labour
-
-
-def _counts(rows: list[list[int]]) -> dict[tuple[int, int], int]:
-    out: dict[tuple[int, int], int] = {}
-    for row in rows:
-        for d, s in enumerate(row):
-            if s >= 0:
-                out[d, s] = out.get((d, s), 0) + 1
-    return out
+    problem, bids, base, am, done, cap = exchange_case()
+    return problem, base, am, done, cap, labour_screen(problem, bids, OPTIONS, time_limit_s=5)
 
 
 def _won(am: AwardModel, values: list[int]) -> list[bool]:
@@ -52,7 +30,7 @@ def _won(am: AwardModel, values: list[int]) -> list[bool]:
 def _completed(case: tuple, result: SearchResult) -> list[int]:
     """The search's rows as a solution of the award model, checked by the solver-independent checker."""
     problem, base, am, done, cap, _ = case
-    assert _counts(result.rows) == _counts(rows_of(am, done.values))  # one skill group: cover is R1's
+    assert slot_counts(result.rows) == slot_counts(rows_of(am, done.values))  # one skill group: cover is R1's
     rm = am.rm
     rows = {rm.agents[a].id: [(d, rm.shifts[s].id) for d, s in enumerate(r) if s >= 0]
             for a, r in enumerate(result.rows)}

@@ -44,13 +44,13 @@ from functools import partial
 
 from ortools.sat.python.cp_model_helper import FlatIntExpr
 
-from wfm.bidding.award.exchange import exchange_outcome, exchange_search, separable
+from wfm.bidding.award.exchange import SearchResult, exchange_outcome, exchange_search, separable
 from wfm.bidding.award.explain import Reader, coverage_changes, forced_cost, forced_others
 from wfm.bidding.award.lns import improve_points
 from wfm.bidding.award.model import AwardModel, Outcome, SolveOptions, WallNet
 from wfm.bidding.award.results import Award, BidResult, StageReport
 from wfm.bidding.award.screen import labour_screen
-from wfm.bidding.award.share_search import SHARE_SCALE, SearchResult, ShareBook, fairness_search, tie_break_search
+from wfm.bidding.award.share_search import SHARE_SCALE, ShareBook, fairness_search, tie_break_search
 from wfm.bidding.award.slots import keep_slots
 from wfm.bidding.models import BidItem, HeldBid
 from wfm.exceptions import InvalidParameterError, NoSolutionError

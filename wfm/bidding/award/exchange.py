@@ -47,8 +47,8 @@ from wfm.bidding.award.targets import item_day_range
 from wfm.bidding.models import HeldBid
 from wfm.roster.models import RosterProblem
 
-__all__ = ["ExchangeResult", "GroupGoal", "SlotExchange", "exchange_search", "exchange_outcome", "rows_of",
-           "separable", "STEP_UNITS", "OBJECTIVE_LIMIT"]
+__all__ = ["ExchangeResult", "GroupGoal", "SearchResult", "SlotExchange", "exchange_search", "exchange_outcome",
+           "group_search", "rows_of", "separable", "STEP_UNITS", "OBJECTIVE_LIMIT"]
 
 #: Work charged per step for building its group's model (deterministic, so the search is reproducible): about
 #: the wall seconds one 6-agent x 4-week model takes to build on a quiet core (0.3-0.4 s measured).
@@ -185,9 +185,48 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
         The best rows found (never fewer points than ``values``).
     """
     ex = SlotExchange(am, values)
+
+    def pick(rng: random.Random, won: list[bool]) -> int | None:
+        denied = [i for i, w in enumerate(won) if not w]
+        return rng.choice(denied) if denied else None
+
+    def points(won: Sequence[bool]) -> int:
+        return sum(am.points[i] for i, w in enumerate(won) if w)
+
+    out = group_search(ex, points, pick, options, time_limit_s=time_limit_s, slack=slack, group_size=group_size,
+                       step_s=step_s)
+    return ExchangeResult(rows=out.rows, points=out.objective, cost_change=out.cost_change, steps=out.steps,
+                          improved=out.improved, work_s=out.work_s, time_s=out.time_s)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What :func:`group_search` reached: per agent index its shift index per day (-1 off), the objective before
+    and after, the cost change (cost units, within the slack), steps taken and improving, work and wall seconds."""
+
+    rows: list[list[int]]
+    start: int
+    objective: int
+    cost_change: float
+    steps: int
+    improved: int
+    work_s: float
+    time_s: float
+
+
+def group_search(ex: SlotExchange, objective: Callable[[Sequence[bool]], int],
+                 pick: Callable[[random.Random, list[bool]], int | None], options: SolveOptions, *,
+                 time_limit_s: float, slack: float, group_size: int = 6, step_s: float = 0.5,
+                 step_goal: Callable[[list[bool], list[int]], GroupGoal] | None = None) -> SearchResult:
+    """The loop of every exchange search: draw a bid (``pick``, seeded), re-solve its group
+    (:meth:`SlotExchange.group`, :meth:`SlotExchange.solve` with ``step_goal(won, agents)``, or for points when
+    None), and keep the step when ``objective`` (over every bid's ``won``) rises, or stays and the cost falls.
+
+    Budgets as :func:`exchange_search`; ``ex.rows`` end at the best rows found.
+    """
     rng = random.Random(options.seed)
-    won = [ex.holds(i) for i in range(len(am.bids))]
-    points = sum(am.points[i] for i, w in enumerate(won) if w)
+    won = [ex.holds(i) for i in range(len(ex.am.bids))]
+    start = value = objective(won)
     spent, steps, improved, change = 0.0, 0, 0, 0.0
     t0 = time.perf_counter()
     wall_cap = 10 * time_limit_s if options.deterministic else time_limit_s
@@ -196,30 +235,34 @@ def exchange_search(am: AwardModel, values: Sequence[int], options: SolveOptions
         if net is not None and net.left() <= 0:
             net.cuts += 1  # the award's wall-clock net: stop here, with what the search has
             break
-        denied = [i for i, w in enumerate(won) if not w]
-        if not denied:
+        i = pick(rng, won)
+        if i is None:
             break
-        agents = ex.group(rng.choice(denied), rng, group_size)
+        agents = ex.group(i, rng, group_size)
         if len(agents) < 2:
             spent += STEP_UNITS  # nobody to trade with: counted, so the loop always ends
             continue
-        got = ex.solve(agents, slack=slack - change, options=options, budget=min(step_s, time_limit_s - spent))
+        got = ex.solve(agents, slack=slack - change, options=options, budget=min(step_s, time_limit_s - spent),
+                       goal=step_goal(won, agents) if step_goal is not None else None)
         steps += 1
         spent += STEP_UNITS
         if got is None:
             continue
-        new_rows, gain, delta, work = got
+        new_rows, _gain, delta, work = got
         spent += work
-        if gain > 0 or (gain == 0 and delta < -1e-9):
-            ex.apply(agents, new_rows)
-            for x in agents:
-                for j in ex.by_agent.get(x, []):
-                    won[j] = ex.holds(j)
-            points += gain
-            change += delta
-            improved += gain > 0
-    return ExchangeResult(rows=ex.rows, points=points, cost_change=change, steps=steps, improved=improved,
-                          work_s=spent, time_s=time.perf_counter() - t0)
+        old = [list(ex.rows[x]) for x in agents]
+        ex.apply(agents, new_rows)
+        trial = list(won)
+        for j in ex.bids_of(agents):
+            trial[j] = ex.holds(j)
+        new = objective(trial)
+        if new > value or (new == value and delta < -1e-9):
+            improved += new > value
+            won, value, change = trial, new, change + delta
+        else:
+            ex.apply(agents, old)
+    return SearchResult(rows=ex.rows, start=start, objective=value, cost_change=change, steps=steps,
+                        improved=improved, work_s=spent, time_s=time.perf_counter() - t0)
 
 
 def exchange_outcome(am: AwardModel, result: ExchangeResult, start: Outcome, options: SolveOptions, *,

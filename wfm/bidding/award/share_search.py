@@ -28,15 +28,13 @@ share, for the tie-break weighted by the bid's tie weight. Steps are counted in 
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from wfm.bidding.award.exchange import STEP_UNITS, GroupGoal, SlotExchange
+from wfm.bidding.award.exchange import GroupGoal, SearchResult, SlotExchange, group_search
 from wfm.bidding.award.model import AwardModel, SolveOptions
 
-__all__ = ["SHARE_SCALE", "ShareBook", "SearchResult", "fairness_search", "tie_break_search"]
+__all__ = ["SHARE_SCALE", "ShareBook", "fairness_search", "tie_break_search"]
 
 #: Shares of bid points won are integers: 10000 = the agent won everything it bid (the engine's unit).
 SHARE_SCALE = 10_000
@@ -93,21 +91,6 @@ class ShareBook:
             sub.model.add(s_a * self.total[a] <= SHARE_SCALE * won_points)
             out[a] = s_a
         return out
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """What a search reached: per agent index its shift index per day (-1 off), the stage objective before and
-    after, the cost change (cost units, within the slack), steps taken and improving, work and wall seconds."""
-
-    rows: list[list[int]]
-    start: int
-    objective: int
-    cost_change: float
-    steps: int
-    improved: int
-    work_s: float
-    time_s: float
 
 
 def fairness_search(am: AwardModel, values: Sequence[int], labour: dict[int, list[str] | None],
@@ -174,8 +157,8 @@ def fairness_search(am: AwardModel, values: Sequence[int], labour: dict[int, lis
             return total, top
         return build
 
-    return _search(ex, am, book.objective, pick, step_goal, options, time_limit_s=time_limit_s, slack=slack,
-                   group_size=group_size, step_s=step_s)
+    return group_search(ex, book.objective, pick, options, time_limit_s=time_limit_s, slack=slack,
+                        group_size=group_size, step_s=step_s, step_goal=step_goal)
 
 
 def tie_break_search(am: AwardModel, values: Sequence[int], labour: dict[int, list[str] | None],
@@ -210,51 +193,5 @@ def tie_break_search(am: AwardModel, values: Sequence[int], labour: dict[int, li
             return sum(weights[j] * sub.won[k] for k, j in enumerate(bids)), sum(weights[j] for j in bids)
         return build
 
-    return _search(ex, am, objective, pick, step_goal, options, time_limit_s=time_limit_s, slack=slack,
-                   group_size=group_size, step_s=step_s)
-
-
-def _search(ex: SlotExchange, am: AwardModel, objective: Callable[[Sequence[bool]], int],
-            pick: Callable[[random.Random, list[bool]], int | None],
-            step_goal: Callable[[list[bool], list[int]], GroupGoal], options: SolveOptions, *,
-            time_limit_s: float, slack: float, group_size: int, step_s: float) -> SearchResult:
-    """The loop both searches share: draw a denied bid, re-solve its group, keep the step when ``objective``
-    (over every bid's ``won``) rises, or stays and the cost falls."""
-    rng = random.Random(options.seed)
-    won = [ex.holds(i) for i in range(len(am.bids))]
-    start = value = objective(won)
-    spent, steps, improved, change = 0.0, 0, 0, 0.0
-    t0 = time.perf_counter()
-    wall_cap = 10 * time_limit_s if options.deterministic else time_limit_s
-    net = options.net
-    while spent + STEP_UNITS < time_limit_s and time.perf_counter() - t0 < wall_cap:
-        if net is not None and net.left() <= 0:
-            net.cuts += 1  # the award's wall-clock net: stop with what the search has
-            break
-        i = pick(rng, won)
-        if i is None:
-            break
-        agents = ex.group(i, rng, group_size)
-        spent += STEP_UNITS
-        if len(agents) < 2:
-            continue
-        got = ex.solve(agents, slack=slack - change, options=options, budget=min(step_s, time_limit_s - spent),
-                       goal=step_goal(won, agents))
-        steps += 1
-        if got is None:
-            continue
-        new_rows, _gain, delta, work = got
-        spent += work
-        old = [list(ex.rows[x]) for x in agents]
-        ex.apply(agents, new_rows)
-        trial = list(won)
-        for j in ex.bids_of(agents):
-            trial[j] = ex.holds(j)
-        new = objective(trial)
-        if new > value or (new == value and delta < -1e-9):
-            improved += new > value
-            won, value, change = trial, new, change + delta
-        else:
-            ex.apply(agents, old)
-    return SearchResult(rows=ex.rows, start=start, objective=value, cost_change=change, steps=steps,
-                        improved=improved, work_s=spent, time_s=time.perf_counter() - t0)
+    return group_search(ex, objective, pick, options, time_limit_s=time_limit_s, slack=slack,
+                        group_size=group_size, step_s=step_s, step_goal=step_goal)
