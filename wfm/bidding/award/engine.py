@@ -26,10 +26,10 @@ When the previous stage is unproven and the roster's cost is a sum over agents, 
 among a few agents at a time (:mod:`wfm.bidding.award.share_search`: at 150 agents x 4 weeks one solve of the
 whole model finds nothing in their shares), then, when ``Budget.share_groups`` leaves some of the share, run
 one CP-SAT solve of the whole model from the best so far; otherwise (small rounds, proven exactly) that one
-solve has the whole share. Every stage starts from the
-previous stage's solution, so it can only keep or improve what came before; its status and bound are reported
-(a time-out is "FEASIBLE" with a gap, never "optimal"; without a bound of its own, the objective's largest value
-over its variables' domains). :mod:`wfm.bidding.award.explain` then gives every denied bid its reason.
+solve has the whole share. Every stage starts from the previous stage's solution, so it can only keep or
+improve what came before; its status and bound are reported (a time-out is "FEASIBLE" with a gap, never
+"optimal"; without a bound of its own, the objective's largest value over its variables' domains).
+:mod:`wfm.bidding.award.explain` then gives every denied bid its reason.
 """
 
 from __future__ import annotations
