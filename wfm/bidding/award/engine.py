@@ -317,10 +317,9 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
             results[i] = _explain(problem, bids, i, am, capped, free, cap, roster, points, out2.optimal, unnetted,
                                   per_bid, baseline, coverage_tolerance, time_limit_s, seed, seniority, budget,
                                   resolve_ties, deterministic, workers, best.values)
-    shares = _shares(bids, won, labour)
     return Award(round=round_name, seed=seed, coverage_tolerance=coverage_tolerance, baseline_cost=baseline_cost,
                  cap=cap / am.scale, cost=report.objective, points=points, points_bound=max(points, p2_bound),
-                 min_share=min(shares.values()) if shares else 1.0, stages=stages, results=results,
+                 min_share=ShareBook(am, labour).least_fraction(won), stages=stages, results=results,
                  charges={r.bid: r.charge for r in results if r.awarded}, roster=roster,
                  safety_net_hit=bool(options.net and options.net.hit) or any(s.net_hit for s in stages))
 
@@ -352,24 +351,6 @@ def _weighted_stage(am: AwardModel, hint: list[int], options: SolveOptions, time
     # the later stages keep the weighted objective (not only the roster cost) at its optimum
     am.model.add(am.cost + am.scale * (total - am.points_expr()) <= round(out.objective or 0))
     return out, am.value(out.values, am.cost)
-
-
-def _by_agent(bids: Sequence[HeldBid]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for i, b in enumerate(bids):
-        out.setdefault(b.agent, []).append(i)
-    return out
-
-
-def _shares(bids: Sequence[HeldBid], won: list[bool], labour: dict[int, list[str] | None]) -> dict[str, float]:
-    """Share of its (rule-allowed) bid points each bidding agent won."""
-    out = {}
-    for agent, idx in _by_agent(bids).items():
-        allowed = [i for i in idx if labour.get(i) is None]
-        total = sum(bids[i].item.points for i in allowed)
-        if total:
-            out[agent] = sum(bids[i].item.points for i in allowed if won[i]) / total
-    return out
 
 
 def _labour_screen(problem: RosterProblem, bids: Sequence[HeldBid], options: SolveOptions, *,

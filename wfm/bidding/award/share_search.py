@@ -59,8 +59,8 @@ class ShareBook:
                 self.allowed.setdefault(index[b.agent], []).append(i)
         self.points = am.points
         self.ids = [a.id for a in am.problem.agents]
-        self.total = {a: sum(am.points[i] for i in idx) for a, idx in self.allowed.items()}
-        self.total = {a: t for a, t in self.total.items() if t}
+        totals = {a: sum(am.points[i] for i in idx) for a, idx in self.allowed.items()}
+        self.total = {a: t for a, t in totals.items() if t}
 
     def share(self, a: int, won: Sequence[bool]) -> int:
         """Agent ``a``'s share of its allowed bid points won, in 1/:data:`SHARE_SCALE` (rounded down)."""
@@ -70,6 +70,11 @@ class ShareBook:
     def shares(self, won: Sequence[bool]) -> dict[int, int]:
         """Every bidding agent's share (agents with no allowed bid points left out)."""
         return {a: self.share(a, won) for a in self.total}
+
+    def least_fraction(self, won: Sequence[bool]) -> float:
+        """The least-satisfied agent's share as an exact fraction (1.0 when nobody has allowed bid points)."""
+        return min((sum(self.points[i] for i in self.allowed[a] if won[i]) / t for a, t in self.total.items()),
+                   default=1.0)
 
     def objective(self, won: Sequence[bool]) -> int:
         """The fairness stage's objective: ``(n x SHARE_SCALE + 1) x least share + sum of shares``."""
