@@ -13,8 +13,9 @@
    is unproven, exchanges among a few agents at a time, each group re-solved alone on the slots it holds
    (:mod:`wfm.bidding.award.exchange`; 60 agents x 4 weeks: 89 points from the whole-model solve, 167 after
    the exchanges, at a lower roster cost); then ``points`` — the full model (any roster under the cap)
-   started from that exchange, with a neighbourhood search when unproven. Its bound is the bound of the
-   award; the slot stage's bound only covers exchanges of R1's slots.
+   started from that exchange, then, when it is unproven and no exchanges ran, a neighbourhood search
+   (:mod:`wfm.bidding.award.lns`; after the exchanges it found nothing at 60 or 150 agents). Its bound is the
+   bound of the award; the slot stage's bound only covers exchanges of R1's slots.
 3. **fairness** — keep stage 2's points, maximise the least share of its bid points any bidding agent wins
    (over agents with at least one item their own rules allow), then the sum of the shares (so that an agent
    who can win nothing does not leave the others' shares to chance). The stage's objective is
@@ -85,8 +86,8 @@ class Budget:
     complete: float = 0.05
     points: float = 0.45
     points_slots: float = 0.1  # of the points share: exchanges of the bid-free roster's slots first (CP-SAT)
-    points_exchange: float = 0.8  # of the points share: then slot exchanges among a few agents at a time
-    points_full: float = 0.5  # of the rest of the points share: the full model; the rest, the neighbourhood search
+    points_exchange: float = 0.85  # of the points share: then slot exchanges among a few agents at a time
+    points_full: float = 0.5  # of the rest, without exchanges: the full model; the rest, the neighbourhood search
     fairness: float = 0.05
     tie_break: float = 0.05
     share_groups: float = 1.0  # of the fairness and tie-break shares: group exchanges first (separable costs)
@@ -216,7 +217,8 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
             slot_out = Outcome(status="FEASIBLE", values=done.values, bound=float(sum(am.points)),
                                objective=float(am.value(done.values, am.points_expr())), time_s=slot_out.time_s,
                                work_s=slot_out.work_s, cut=slot_out.cut)
-        if not slot_out.optimal and separable(problem):
+        exchanged = not slot_out.optimal and separable(problem)
+        if exchanged:
             # unproven: improve it group by group, each group trading only the slots it holds
             result = exchange_search(am, slot_out.values, options, time_limit_s=budget.points_exchange * share,
                                      slack=(cap - am.value(slot_out.values, am.cost)) / am.scale)
@@ -227,7 +229,7 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         # 2b: the full model (any roster under the cap), started from the best slot exchange
         am.hint(slot_out.values if slot_out.found else done.values)
         am.model.maximize(am.points_expr())
-        out2 = am.run(options, time_limit_s=budget.points_full * share)
+        out2 = am.run(options, time_limit_s=(1.0 if exchanged else budget.points_full) * share)
         if slot_out.found and (not out2.found or (out2.objective or 0) < (slot_out.objective or 0)):
             # the full model found nothing better (or nothing at all, then no bound either: every bid's points
             # is the only safe one — the slot stage's bound covers slot exchanges, not every roster)
@@ -237,8 +239,10 @@ def award_bids(problem: RosterProblem, bids: Sequence[HeldBid], *, coverage_tole
         if not out2.found:  # pragma: no cover - the hint is a feasible solution
             raise NoSolutionError("no capped roster found for the points stage", field="time_limit_s",
                                   value=time_limit_s)
-        if not out2.optimal:
-            # unproven: large-neighbourhood search on the incumbent for the rest of the stage's share
+        if not out2.optimal and not exchanged:
+            # unproven: large-neighbourhood search on the incumbent for the rest of the stage's share (after slot
+            # exchanges it found nothing at 60 or 150 agents x 4 weeks, for 8 s of wall time at 150: their part
+            # went to the exchanges)
             values, found, steps = improve_points(am, out2.values, options,
                                                   time_limit_s=(1 - budget.points_full) * share)
             if found > round(out2.objective or 0):

@@ -50,8 +50,11 @@ from wfm.roster.models import RosterProblem
 __all__ = ["ExchangeResult", "GroupGoal", "SearchResult", "SlotExchange", "exchange_search", "exchange_outcome",
            "group_search", "rows_of", "separable", "STEP_UNITS", "OBJECTIVE_LIMIT"]
 
-#: Work charged per step for building its group's model (deterministic, so the search is reproducible): about
-#: the wall seconds one 6-agent x 4-week model takes to build on a quiet core (0.3-0.4 s measured).
+#: Work charged per step besides its solves' own (deterministic, so the search is reproducible): about the wall
+#: seconds a step spends outside CP-SAT's counted work on a quiet core. Measured per step of the 60 x 4 search:
+#: building the group's model 0.11 s, loading and presolving its two solves 0.11 s beyond their 0.05 s of work,
+#: the rest 0.03 s. Charging 0.25 instead gave 179 / 236 / 189 points at 60 agents (bid seeds 0-2, against
+#: 185 / 236 / 189) and 447 / 439 / 438 at 150 (436 / 439 / 441): no better, so 0.3 stays.
 STEP_UNITS = 0.3
 
 #: What a group's re-solve maximises besides points: ``goal(sub, bids, start)`` gets the group's model (an

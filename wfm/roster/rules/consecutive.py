@@ -9,6 +9,7 @@ other state.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -211,6 +212,7 @@ class _Run:
                                    or run < 0 and self.k_off and -run < self.k_off)
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every agent of every model (12 k calls per award)
 def max_worked_in_window(length: int, max_run: int | None, min_run: int, min_off: int) -> int:
     """Most working days in ``length`` consecutive days under the run rules, by dynamic programming.
 

@@ -63,18 +63,28 @@ class Rest(HardRule):
 
     def _pairs(self, ctx: CpContext) -> None:
         """Rest: one row per clashing pair; successions: one row per succession and day."""
+        # next-day shifts too close to (day, shift) under a rest of so many minutes: the same for every agent of
+        # that rest, so asked once per model (the award's exchange search builds hundreds of 6-agent models,
+        # and asking per agent and pair was 57 % of their build); rows come out in the same order as before
+        near: dict[tuple[int, int, float], list[int]] = {}
+        every = range(len(ctx.shifts))
         for a in ctx.agent_indices:
             c = ctx.contract(a)
             if not c.min_rest_hours:
                 continue
+            rest = c.min_rest_hours * 60
             for d in range(ctx.n_days - 1):
                 if not ctx.touch((d, d + 1)):
                     continue
                 for s1 in ctx.day_shifts(a, d):
+                    close = near.get((d, s1, rest))
+                    if close is None:
+                        close = near[d, s1, rest] = [s2 for s2 in every if ctx.gap_minutes(d, s1, s2) < rest]
                     x1 = ctx.shift_var(a, d, s1)
-                    for s2 in ctx.day_shifts(a, d + 1):
-                        if ctx.gap_minutes(d, s1, s2) < c.min_rest_hours * 60:
-                            ctx.add(x1 + ctx.shift_var(a, d + 1, s2) <= 1, "min_rest_hours", a, d)
+                    for s2 in close:
+                        x2 = ctx.shift_var(a, d + 1, s2)
+                        if x2 is not None:
+                            ctx.add(x1 + x2 <= 1, "min_rest_hours", a, d)
         for a in ctx.agent_indices:
             for fs in ctx.contract(a).forbidden_successions:
                 firsts = [s for s, t in enumerate(ctx.shifts) if fs.first.matches(t)]

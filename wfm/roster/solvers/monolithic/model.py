@@ -73,15 +73,18 @@ class RosterModel:
         # -- variables -------------------------------------------------------------------------------
         self.work: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.on: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.shifts_of_day: dict[tuple[int, int], list[int]] = {}  # (agent, day) -> shifts it may work that day
         for a, agent in enumerate(self.agents):
             for d in range(self.n_days):
                 weekday = problem.horizon.date_of(d).weekday()
                 xs = []
+                ss = self.shifts_of_day[a, d] = []
                 for s, t in enumerate(self.shifts):
                     if weekday in t.weekdays:
                         x = self.model.new_bool_var(f"work({agent.id}, {d}, {t.id})")
                         self.work[a, d, s] = x
                         xs.append(x)
+                        ss.append(s)
                 self.on[a, d] = self.model.new_bool_var(f"on({agent.id}, {d})")
                 # one shift a day at most: on[a, d] is the sum of the day's shift literals
                 self.model.add(sum(xs) == self.on[a, d])
@@ -131,7 +134,7 @@ class RosterModel:
         return self.work.get((a, d, s))
 
     def day_shifts(self, a: int, d: int) -> list[int]:
-        return [s for s in range(len(self.shifts)) if (a, d, s) in self.work]
+        return self.shifts_of_day[a, d]
 
     def gap_minutes(self, d: int, s1: int, s2: int) -> float:
         """Minutes from the end of shift ``s1`` on day ``d`` to the start of ``s2`` on day ``d + 1``."""
